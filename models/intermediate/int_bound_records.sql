@@ -1,0 +1,194 @@
+-- Usage records bound to the buckets of each (client, period, horizon). Meter readings
+-- belong to the client their asset is assigned to in the period's assets snapshot; service
+-- events to their own client. Disregarded assets are left out. For cumulative and gauge
+-- unit types the last reading before the period (known at the horizon) is carried in.
+-- bucket_id is null for a record that binds to no bucket (its asset is unbound).
+with horizons as (
+    select
+        horizons.*,
+        periods.start_at,
+        periods.end_at,
+        periods.assets_version,
+        periods.unit_types_version,
+        periods.disregarded_assets_version
+    from {{ ref('int_rating_horizons') }} as horizons
+    inner join {{ ref('int_client_periods') }} as periods
+        on horizons.client_id = periods.client_id and horizons.period_start = periods.period_start
+),
+
+disregarded as (
+    select snapshot_arrived, asset_id from {{ ref('stg_admin__disregarded_assets') }}
+),
+
+period_assets as (
+    select distinct
+        periods.client_id,
+        periods.period_start,
+        assets.asset_id
+    from {{ ref('int_client_periods') }} as periods
+    inner join {{ ref('stg_admin__assets') }} as assets
+        on
+            periods.assets_version = assets.snapshot_arrived
+            and periods.client_id = assets.client_id
+    where not exists (
+        select 1 from disregarded
+        where
+            disregarded.snapshot_arrived = periods.disregarded_assets_version
+            and disregarded.asset_id = assets.asset_id
+    )
+),
+
+records as (
+    select * from {{ ref('int_usage_records') }}
+    where not is_duplicate
+),
+
+period_unit_types as (
+    select snapshot_arrived, unit_type, meter_kind, aggregation, auto_provision, filter_pattern
+    from {{ ref('stg_admin__unit_types') }}
+),
+
+readings_in_period as (
+    select
+        horizons.client_id,
+        horizons.period_start,
+        horizons.horizon_at,
+        records.*,
+        false as is_carry_in
+    from horizons
+    inner join period_assets
+        on
+            horizons.client_id = period_assets.client_id
+            and horizons.period_start = period_assets.period_start
+    inner join records
+        on
+            period_assets.asset_id = records.asset_id
+            and records.feed = 'meter_readings'
+            and records.recorded_at >= horizons.start_at
+            and records.recorded_at < horizons.end_at
+            and records.arrived_at <= horizons.horizon_at
+),
+
+events_in_period as (
+    select
+        horizons.client_id,
+        horizons.period_start,
+        horizons.horizon_at,
+        records.*,
+        false as is_carry_in
+    from horizons
+    inner join records
+        on
+            horizons.client_id = records.event_client_id
+            and records.feed = 'service_events'
+            and records.recorded_at >= horizons.start_at
+            and records.recorded_at < horizons.end_at
+            and records.arrived_at <= horizons.horizon_at
+    where not exists (
+        select 1 from disregarded
+        where
+            disregarded.snapshot_arrived = horizons.disregarded_assets_version
+            and disregarded.asset_id = records.asset_id
+    )
+),
+
+carried_in as (
+    select
+        horizons.client_id,
+        horizons.period_start,
+        horizons.horizon_at,
+        records.asset_id,
+        records.unit_type,
+        max_by(
+            records, (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as last_record
+    from horizons
+    inner join period_assets
+        on
+            horizons.client_id = period_assets.client_id
+            and horizons.period_start = period_assets.period_start
+    inner join records
+        on
+            period_assets.asset_id = records.asset_id
+            and records.feed = 'meter_readings'
+            and records.recorded_at < horizons.start_at
+            and records.arrived_at <= horizons.horizon_at
+    inner join period_unit_types
+        on
+            horizons.unit_types_version = period_unit_types.snapshot_arrived
+            and records.unit_type = period_unit_types.unit_type
+            and period_unit_types.meter_kind in ('cumulative', 'gauge')
+    group by all
+),
+
+carry_in_rows as (
+    select
+        client_id,
+        period_start,
+        horizon_at,
+        unnest(last_record),
+        true as is_carry_in
+    from carried_in
+),
+
+all_rows as (
+    select * from readings_in_period
+    union all by name
+    select * from events_in_period
+    union all by name
+    select * from carry_in_rows
+),
+
+bound as (
+    select
+        all_rows.*,
+        horizons.window_end_at,
+        horizons.start_at,
+        horizons.is_bill,
+        horizons.invoice_period_start,
+        coalesce(buckets.bucket_id, case
+            when unit_types.auto_provision
+                and all_rows.asset_id glob coalesce(nullif(unit_types.filter_pattern, ''), '*')
+                then 'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
+                || all_rows.unit_type
+        end) as bucket_id,
+        coalesce(buckets.meter_kind, unit_types.meter_kind) as meter_kind,
+        coalesce(buckets.aggregation, unit_types.aggregation) as aggregation
+    from all_rows
+    inner join horizons
+        on
+            all_rows.client_id = horizons.client_id
+            and all_rows.period_start = horizons.period_start
+            and all_rows.horizon_at = horizons.horizon_at
+    left join {{ ref('int_period_buckets') }} as buckets
+        on
+            all_rows.client_id = buckets.client_id
+            and all_rows.period_start = buckets.period_start
+            and all_rows.source_type = buckets.source_type
+            and all_rows.unit_type = buckets.unit_type
+    left join period_unit_types as unit_types
+        on
+            horizons.unit_types_version = unit_types.snapshot_arrived
+            and all_rows.unit_type = unit_types.unit_type
+)
+
+select
+    *,
+    case
+        when meter_kind = 'cumulative' then
+            case
+                when previous_value is null then cast(0 as decimal(38, 10))
+                when value < previous_value then value
+                else value - previous_value
+            end
+        else value
+    end as quantity
+from (
+    select
+        *,
+        lag(value) over (
+            partition by client_id, period_start, horizon_at, asset_id, unit_type
+            order by recorded_at, arrived, file_name, row_number
+        ) as previous_value
+    from bound
+)

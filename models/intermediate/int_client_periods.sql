@@ -1,0 +1,71 @@
+-- Every billing period of every client that has started by T and is in that period's
+-- configuration. A period is a calendar month in the client's timezone (fixed by the first
+-- clients snapshot that lists the client). It is rated with the newest snapshot of each
+-- rating table that arrived on or before its horizon = min(cutoff, T). Nothing is billed
+-- before a client's first configuration: a period whose (exclusive, local) end date is on
+-- or before the arrival date of the first clients snapshot listing the client is skipped.
+with client_timezones as (
+    select client_id, timezone, first_listed_at
+    from {{ ref('int_client_timezones') }}
+    where is_valid_timezone
+),
+
+months as (
+    select
+        client_id,
+        timezone,
+        first_listed_at,
+        cast(unnest(generate_series(
+            date_trunc(
+                'month',
+                timezone(timezone, first_listed_at - {{ grace_interval() }} - interval 1 month)
+            ),
+            date_trunc('month', timezone(timezone, {{ as_of() }})),
+            interval 1 month
+        )) as date) as period_start
+    from client_timezones
+),
+
+bounds as (
+    select
+        client_id,
+        timezone,
+        first_listed_at,
+        period_start,
+        cast(period_start + interval 1 month as date) as period_end,
+        timezone(timezone, cast(period_start as timestamp)) as start_at,
+        timezone(timezone, cast(period_start + interval 1 month as timestamp)) as end_at
+    from months
+),
+
+horizons as (
+    select
+        *,
+        end_at + {{ grace_interval() }} as cutoff_at,
+        least(end_at + {{ grace_interval() }}, {{ as_of() }}) as horizon_at,
+        {{ as_of() }} >= end_at + {{ grace_interval() }} as finalized
+    from bounds
+    where
+        start_at <= {{ as_of() }}
+        and period_end > cast(first_listed_at as date)
+),
+
+versions as (
+    select
+        horizons.*,
+        {% for table in ['clients', 'assets', 'unit_types', 'buckets', 'disregarded_assets'] -%}
+        (
+            select max(v.snapshot_arrived) from {{ ref('stg_admin__versions') }} as v
+            where v.table_name = '{{ table }}' and v.snapshot_at <= horizons.horizon_at
+        ) as {{ table }}_version{{ ',' if not loop.last }}
+        {% endfor %}
+    from horizons
+)
+
+select versions.* exclude (first_listed_at)
+from versions
+inner join {{ ref('stg_admin__clients') }} as clients
+    on
+        versions.client_id = clients.client_id
+        and versions.clients_version = clients.snapshot_arrived
+where clients.is_enabled

@@ -1,0 +1,74 @@
+-- Every asset known as of T, from the newest assets snapshot and from usage records, with
+-- the flags of CONTRACT 3.2: unassigned, disregarded, unbound, new.
+with admin_assets as (
+    select assets.*
+    from {{ ref('stg_admin__assets') }} as assets
+    inner join {{ ref('stg_admin__versions') }} as versions
+        on
+            versions.table_name = 'assets'
+            and versions.is_latest
+            and assets.snapshot_arrived = versions.snapshot_arrived
+),
+
+disregarded as (
+    select distinct disregarded.asset_id
+    from {{ ref('stg_admin__disregarded_assets') }} as disregarded
+    inner join {{ ref('stg_admin__versions') }} as versions
+        on
+            versions.table_name = 'disregarded_assets'
+            and versions.is_latest
+            and disregarded.snapshot_arrived = versions.snapshot_arrived
+),
+
+records as (
+    select
+        asset_id,
+        min(recorded_at) as first_seen,
+        max(recorded_at) as last_seen,
+        max_by(source_type, (recorded_at, arrived, file_name, row_number)) as latest_source_type,
+        max_by(description, (recorded_at, arrived, file_name, row_number))
+            filter (where description is not null) as latest_description,
+        max(event_client_id) as event_client_id,
+        bool_or(feed = 'service_events') as is_service_asset
+    from {{ ref('int_usage_records') }}
+    where not is_duplicate
+    group by asset_id
+),
+
+unbound as (
+    select distinct asset_id
+    from {{ ref('int_bound_records') }}
+    where is_bill and not is_carry_in and bucket_id is null
+),
+
+all_assets as (
+    select asset_id from admin_assets
+    union
+    select asset_id from records
+)
+
+select
+    all_assets.asset_id,
+    coalesce(admin_assets.client_id, records.event_client_id) as client_id,
+    coalesce(admin_assets.source_type, records.latest_source_type) as source_type,
+    coalesce(admin_assets.description, records.latest_description) as description,
+    records.first_seen,
+    records.last_seen,
+    coalesce(admin_assets.client_id, records.event_client_id) is null as is_unassigned,
+    unbound.asset_id is not null
+    and coalesce(admin_assets.client_id, records.event_client_id) is not null
+    and disregarded.asset_id is null as is_unbound,
+    coalesce(
+        records.first_seen > {{ as_of() }} - interval 7 days
+        and records.first_seen <= {{ as_of() }},
+        false
+    ) as is_new,
+    disregarded.asset_id is not null as is_disregarded,
+    admin_assets.asset_name,
+    coalesce(records.is_service_asset, false) as is_service_asset,
+    {{ as_of() }} as calculated_at
+from all_assets
+left join admin_assets on all_assets.asset_id = admin_assets.asset_id
+left join records on all_assets.asset_id = records.asset_id
+left join unbound on all_assets.asset_id = unbound.asset_id
+left join disregarded on all_assets.asset_id = disregarded.asset_id

@@ -1,0 +1,14 @@
+with snapshot_rows as (
+    {{ admin_snapshot_rows('disregarded_assets') }}
+)
+
+select
+    snapshot_arrived,
+    snapshot_at,
+    file,
+    row_number,
+    asset_id,
+    reason,
+    try_cast(disregarded_at as timestamptz) as disregarded_at
+from snapshot_rows
+where coalesce(asset_id, '') <> ''

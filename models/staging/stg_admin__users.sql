@@ -1,0 +1,19 @@
+with snapshot_rows as (
+    {{ admin_snapshot_rows('users') }}
+)
+
+select
+    snapshot_arrived,
+    snapshot_at,
+    file,
+    row_number,
+    user_id,
+    nullif(client_id, '') as client_id,
+    name as user_name,
+    email,
+    role,
+    channels,
+    try_cast(created_at as timestamptz) as created_at,
+    try_cast(nullif(deactivated_at, '') as timestamptz) as deactivated_at
+from snapshot_rows
+where coalesce(user_id, '') <> ''

@@ -1,0 +1,1 @@
+"""Tallyhouse: a usage-billing warehouse built on Dagster, dbt and DuckDB."""

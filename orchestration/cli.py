@@ -1,0 +1,237 @@
+"""The ``tallyhouse`` command line: generate, run, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from orchestration.settings import DEFAULT_LOCAL_DIR, REPO_ROOT, Settings, load_settings
+
+DEFAULT_DEMO_SCALE = 200_000
+SUMMARY_MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
+
+
+def _print(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.generate import generate_landing
+
+    started = time.monotonic()
+    counts = generate_landing(Path(args.out), scale=args.scale, seed=args.seed, progress=_print)
+    elapsed = time.monotonic() - started
+    summary = ", ".join(f"{k}={v:,}" for k, v in counts.items())
+    _print(f"landing zone written to {Path(args.out).resolve()} in {elapsed:.1f}s ({summary})")
+    return 0
+
+
+def _prepare_environment(settings: Settings) -> None:
+    """Export the settings so that dbt, Dagster and every child process see the same run."""
+    os.environ.update(settings.env())
+    python_bin = str(Path(sys.executable).parent)  # dbt is installed beside this Python
+    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
+    local = REPO_ROOT / ".dagster_home"
+    os.environ.setdefault("TALLYHOUSE_DAGSTER_STORAGE", str(local / "storage"))
+    os.environ.setdefault("TALLYHOUSE_DAGSTER_ARTIFACTS", str(local / "artifacts"))
+    os.environ.setdefault("TALLYHOUSE_DAGSTER_COMPUTE_LOGS", str(local / "compute_logs"))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _prepare_dbt_manifest() -> None:
+    from orchestration.defs.dbt import dbt_project
+
+    dbt_project.preparer.prepare(dbt_project)
+
+
+def _failure_report(result) -> list[str]:
+    """Names of the failed checks and steps of a Dagster run, with their messages."""
+    lines: list[str] = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            key = evaluation.asset_check_key
+            lines.append(
+                f"check failed: {key.name} on {key.asset_key.to_user_string()}"
+                + (" (blocking)" if getattr(evaluation, "blocking", False) else "")
+            )
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data is not None:
+            error = event.step_failure_data.error
+            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            lines.append(f"step failed: {event.step_key}: {message}")
+    return lines
+
+
+def _configuration_errors(settings: Settings) -> list[str]:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(
+            "select message from intermediate.int_configuration_errors order by all"
+        ).fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    return [f"configuration error: {row[0]}" for row in rows]
+
+
+def _summary(settings: Settings) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        counts = [
+            f"  marts.{name}: {con.execute(f'select count(*) from marts.{name}').fetchone()[0]:,} rows"
+            for name in SUMMARY_MARTS
+        ]
+        totals = con.execute(
+            "select sum(rows_seen), sum(rows_loaded), sum(rows_quarantined), "
+            "sum(rows_duplicate), sum(rows_suppressed) from marts.ingest_log"
+        ).fetchone()
+    finally:
+        con.close()
+    seen, loaded, quarantined, duplicate, suppressed = (int(v or 0) for v in totals)
+    return [
+        *counts,
+        f"  rows seen {seen:,} = loaded {loaded:,} + quarantined {quarantined:,} "
+        f"+ duplicate {duplicate:,} + suppressed {suppressed:,}",
+    ]
+
+
+def run_pipeline(settings: Settings) -> int:
+    """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure."""
+    if not settings.landing.is_dir():
+        _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
+        return 2
+    _prepare_environment(settings)
+    _prepare_dbt_manifest()
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import MATERIALIZE_ALL_JOB, build_definitions
+
+    defs = build_definitions()
+    job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
+    _print(
+        f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
+        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h"
+    )
+    started = time.monotonic()
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            tags={"tallyhouse/as_of": settings.as_of_iso},
+        )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        _print(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
+        for line in _failure_report(result) + _configuration_errors(settings):
+            _print(f"  {line}")
+        _print("  the billing marts keep their previous contents")
+        return 1
+    _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
+    for line in _summary(settings):
+        _print(line)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
+    except ValueError as exc:
+        _print(f"error: {exc}")
+        return 2
+    return run_pipeline(settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from orchestration.generate import generate_landing
+
+    folder = Path(args.dir).resolve()
+    landing = folder / "landing"
+    warehouse = folder / "warehouse.duckdb"
+    if not landing.exists() or args.regenerate:
+        _print(f"generating a landing zone of {args.scale:,} meter readings in {landing}")
+        generate_landing(landing, scale=args.scale, seed=args.seed, progress=_print)
+    settings = load_settings(landing, warehouse, args.as_of, None)
+    code = run_pipeline(settings)
+    if code == 0:
+        _print("")
+        _print(f"warehouse: {warehouse}")
+        _print(f"  browse it:  duckdb {warehouse}   (e.g. select * from marts.billing_readings)")
+        _print(
+            f"  asset graph: TALLYHOUSE_LANDING={landing} TALLYHOUSE_WAREHOUSE={warehouse} "
+            "DAGSTER_HOME=$PWD .venv/bin/dagster dev"
+        )
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tallyhouse",
+        description="Usage-billing warehouse: land meter readings and service events, get bills.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate", help="write a realistic synthetic landing zone",
+        description="Write a deterministic, realistic synthetic landing zone.",
+    )
+    generate.add_argument("--out", required=True, help="folder to write the landing zone into")
+    generate.add_argument("--scale", type=int, default=DEFAULT_DEMO_SCALE,
+                          help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})")
+    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    generate.set_defaults(func=cmd_generate)
+
+    run = commands.add_parser(
+        "run", help="materialize every asset through Dagster, checks included",
+        description="Ingest the landing zone and build every mart as of a time; exits non-zero "
+        "when a blocking check fails. Settings default to the TALLYHOUSE_* variables.",
+    )
+    run.add_argument("--landing", help="landing zone folder (TALLYHOUSE_LANDING)")
+    run.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")
+    run.add_argument("--as-of", dest="as_of",
+                     help="as-of time, ISO-8601, no offset = UTC (TALLYHOUSE_AS_OF; default now)")
+    run.add_argument("--grace-hours", dest="grace_hours", type=int,
+                     help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; "
+                     "default 48)")
+    run.set_defaults(func=cmd_run)
+
+    demo = commands.add_parser(
+        "demo", help="generate a landing zone, run it, and say where to look",
+        description="Generate a landing zone into a local folder, run the pipeline on it and "
+        "print where the warehouse is.",
+    )
+    demo.add_argument("--dir", default=str(DEFAULT_LOCAL_DIR / "demo"),
+                      help="folder for the demo landing zone and warehouse")
+    demo.add_argument("--scale", type=int, default=DEFAULT_DEMO_SCALE,
+                      help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--as-of", dest="as_of", default="2026-11-05T00:00:00Z",
+                      help="as-of time of the demo run (default 2026-11-05T00:00:00Z)")
+    demo.add_argument("--regenerate", action="store_true",
+                      help="write the landing zone again even when it exists")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

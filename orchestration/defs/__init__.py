@@ -1,0 +1,1 @@
+"""Dagster definitions of Tallyhouse, one module per concern."""

@@ -1,0 +1,101 @@
+"""Run settings, read once from flags or ``TALLYHOUSE_*`` environment variables.
+
+The same variables drive ``tallyhouse run`` and ``dagster dev``, so the UI and the command
+line always materialize the same warehouse from the same landing zone.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DEFAULT_GRACE_HOURS = 48
+DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
+
+
+def parse_as_of(text: str | None) -> datetime:
+    """Parse an ISO-8601 as-of time; no offset means UTC; empty means now."""
+    if not text:
+        return datetime.now(UTC).replace(microsecond=0)
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"as-of time {text!r} is not ISO-8601 (for example 2026-02-03T06:00:00Z)"
+        ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the landing zone and warehouse are, the as-of time and the DuckDB limits."""
+
+    landing: Path
+    warehouse: Path
+    as_of: datetime
+    grace_hours: int = DEFAULT_GRACE_HOURS
+    memory_limit: str = "8GB"
+    threads: int = 2
+    temp_directory: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def as_of_iso(self) -> str:
+        return self.as_of.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    def dbt_vars(self) -> dict[str, str | int]:
+        return {"as_of": self.as_of_iso, "grace_hours": self.grace_hours}
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that reproduce these settings in a child process."""
+        env = {
+            "TALLYHOUSE_LANDING": str(self.landing),
+            "TALLYHOUSE_WAREHOUSE": str(self.warehouse),
+            "TALLYHOUSE_AS_OF": self.as_of_iso,
+            "TALLYHOUSE_GRACE_HOURS": str(self.grace_hours),
+            "TALLYHOUSE_MEMORY_LIMIT": self.memory_limit,
+            "TALLYHOUSE_THREADS": str(self.threads),
+        }
+        if self.temp_directory is not None:
+            env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
+        return env
+
+
+def load_settings(
+    landing: str | Path | None = None,
+    warehouse: str | Path | None = None,
+    as_of: str | None = None,
+    grace_hours: int | None = None,
+) -> Settings:
+    """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults."""
+    env = os.environ
+    landing_path = Path(landing or env.get("TALLYHOUSE_LANDING") or DEFAULT_LOCAL_DIR / "landing")
+    warehouse_path = Path(
+        warehouse or env.get("TALLYHOUSE_WAREHOUSE") or DEFAULT_LOCAL_DIR / "warehouse.duckdb"
+    )
+    grace_text = grace_hours if grace_hours is not None else env.get("TALLYHOUSE_GRACE_HOURS")
+    try:
+        grace = int(grace_text) if grace_text not in (None, "") else DEFAULT_GRACE_HOURS
+    except ValueError as exc:
+        raise ValueError(f"TALLYHOUSE_GRACE_HOURS must be a whole number, got {grace_text!r}") from exc
+    if grace < 0:
+        raise ValueError(f"grace hours must be >= 0, got {grace}")
+    temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")
+    return Settings(
+        landing=landing_path.resolve(),
+        warehouse=warehouse_path.resolve(),
+        as_of=parse_as_of(as_of if as_of is not None else env.get("TALLYHOUSE_AS_OF")),
+        grace_hours=grace,
+        memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "8GB"),
+        threads=int(env.get("TALLYHOUSE_THREADS", "2")),
+        temp_directory=Path(temp).resolve() if temp else None,
+    )
