@@ -92,10 +92,10 @@ def _summary(settings: Settings) -> list[str]:
 
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
-        counts = [
-            f"  marts.{name}: {con.execute(f'select count(*) from marts.{name}').fetchone()[0]:,} rows"
-            for name in SUMMARY_MARTS
-        ]
+        counts = []
+        for name in SUMMARY_MARTS:
+            rows = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            counts.append(f"  marts.{name}: {rows:,} rows")
         totals = con.execute(
             "select sum(rows_seen), sum(rows_loaded), sum(rows_quarantined), "
             "sum(rows_duplicate), sum(rows_suppressed) from marts.ingest_log"
@@ -187,43 +187,68 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     generate = commands.add_parser(
-        "generate", help="write a realistic synthetic landing zone",
+        "generate",
+        help="write a realistic synthetic landing zone",
         description="Write a deterministic, realistic synthetic landing zone.",
     )
     generate.add_argument("--out", required=True, help="folder to write the landing zone into")
-    generate.add_argument("--scale", type=int, default=DEFAULT_DEMO_SCALE,
-                          help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})")
+    generate.add_argument(
+        "--scale",
+        type=int,
+        default=DEFAULT_DEMO_SCALE,
+        help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
+    )
     generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     generate.set_defaults(func=cmd_generate)
 
     run = commands.add_parser(
-        "run", help="materialize every asset through Dagster, checks included",
+        "run",
+        help="materialize every asset through Dagster, checks included",
         description="Ingest the landing zone and build every mart as of a time; exits non-zero "
         "when a blocking check fails. Settings default to the TALLYHOUSE_* variables.",
     )
     run.add_argument("--landing", help="landing zone folder (TALLYHOUSE_LANDING)")
     run.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")
-    run.add_argument("--as-of", dest="as_of",
-                     help="as-of time, ISO-8601, no offset = UTC (TALLYHOUSE_AS_OF; default now)")
-    run.add_argument("--grace-hours", dest="grace_hours", type=int,
-                     help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; "
-                     "default 48)")
+    run.add_argument(
+        "--as-of",
+        dest="as_of",
+        help="as-of time, ISO-8601, no offset = UTC (TALLYHOUSE_AS_OF; default now)",
+    )
+    run.add_argument(
+        "--grace-hours",
+        dest="grace_hours",
+        type=int,
+        help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = commands.add_parser(
-        "demo", help="generate a landing zone, run it, and say where to look",
+        "demo",
+        help="generate a landing zone, run it, and say where to look",
         description="Generate a landing zone into a local folder, run the pipeline on it and "
         "print where the warehouse is.",
     )
-    demo.add_argument("--dir", default=str(DEFAULT_LOCAL_DIR / "demo"),
-                      help="folder for the demo landing zone and warehouse")
-    demo.add_argument("--scale", type=int, default=DEFAULT_DEMO_SCALE,
-                      help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})")
+    demo.add_argument(
+        "--dir",
+        default=str(DEFAULT_LOCAL_DIR / "demo"),
+        help="folder for the demo landing zone and warehouse",
+    )
+    demo.add_argument(
+        "--scale",
+        type=int,
+        default=DEFAULT_DEMO_SCALE,
+        help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
+    )
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--as-of", dest="as_of", default="2026-11-05T00:00:00Z",
-                      help="as-of time of the demo run (default 2026-11-05T00:00:00Z)")
-    demo.add_argument("--regenerate", action="store_true",
-                      help="write the landing zone again even when it exists")
+    demo.add_argument(
+        "--as-of",
+        dest="as_of",
+        default="2026-11-05T00:00:00Z",
+        help="as-of time of the demo run (default 2026-11-05T00:00:00Z)",
+    )
+    demo.add_argument(
+        "--regenerate", action="store_true", help="write the landing zone again even when it exists"
+    )
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -38,9 +38,7 @@ def build_definitions() -> Definitions:
                 description="Ingest the landing zone and build every mart, checks included.",
             )
         ],
-        resources={
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
-        },
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
     )
 
 

@@ -86,7 +86,9 @@ def load_settings(
     try:
         grace = int(grace_text) if grace_text not in (None, "") else DEFAULT_GRACE_HOURS
     except ValueError as exc:
-        raise ValueError(f"TALLYHOUSE_GRACE_HOURS must be a whole number, got {grace_text!r}") from exc
+        raise ValueError(
+            f"TALLYHOUSE_GRACE_HOURS must be a whole number, got {grace_text!r}"
+        ) from exc
     if grace < 0:
         raise ValueError(f"grace hours must be >= 0, got {grace}")
     temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")

@@ -17,7 +17,10 @@ with horizons as (
 ),
 
 disregarded as (
-    select snapshot_arrived, asset_id from {{ ref('stg_admin__disregarded_assets') }}
+    select
+        snapshot_arrived,
+        asset_id
+    from {{ ref('stg_admin__disregarded_assets') }}
 ),
 
 period_assets as (
@@ -44,7 +47,13 @@ records as (
 ),
 
 period_unit_types as (
-    select snapshot_arrived, unit_type, meter_kind, aggregation, auto_provision, filter_pattern
+    select
+        snapshot_arrived,
+        unit_type,
+        meter_kind,
+        aggregation,
+        auto_provision,
+        filter_pattern
     from {{ ref('stg_admin__unit_types') }}
 ),
 
@@ -64,9 +73,9 @@ readings_in_period as (
         on
             period_assets.asset_id = records.asset_id
             and records.feed = 'meter_readings'
-            and records.recorded_at >= horizons.start_at
-            and records.recorded_at < horizons.end_at
-            and records.arrived_at <= horizons.horizon_at
+            and horizons.start_at <= records.recorded_at
+            and horizons.end_at > records.recorded_at
+            and horizons.horizon_at >= records.arrived_at
 ),
 
 events_in_period as (
@@ -81,9 +90,9 @@ events_in_period as (
         on
             horizons.client_id = records.event_client_id
             and records.feed = 'service_events'
-            and records.recorded_at >= horizons.start_at
-            and records.recorded_at < horizons.end_at
-            and records.arrived_at <= horizons.horizon_at
+            and horizons.start_at <= records.recorded_at
+            and horizons.end_at > records.recorded_at
+            and horizons.horizon_at >= records.arrived_at
     where not exists (
         select 1 from disregarded
         where
@@ -100,8 +109,41 @@ carried_in as (
         records.asset_id,
         records.unit_type,
         max_by(
-            records, (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as last_record
+            records.feed,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as feed,
+        max_by(
+            records.source_type,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as source_type,
+        max_by(
+            records.recorded_at,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as recorded_at,
+        max_by(
+            records.value,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as value,
+        max_by(
+            records.arrived,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as arrived,
+        max_by(
+            records.arrived_at,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as arrived_at,
+        max_by(
+            records.file,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as file,
+        max_by(
+            records.file_name,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as file_name,
+        max_by(
+            records.row_number,
+            (records.recorded_at, records.arrived, records.file_name, records.row_number)
+        ) as row_number
     from horizons
     inner join period_assets
         on
@@ -111,8 +153,8 @@ carried_in as (
         on
             period_assets.asset_id = records.asset_id
             and records.feed = 'meter_readings'
-            and records.recorded_at < horizons.start_at
-            and records.arrived_at <= horizons.horizon_at
+            and horizons.start_at > records.recorded_at
+            and horizons.horizon_at >= records.arrived_at
     inner join period_unit_types
         on
             horizons.unit_types_version = period_unit_types.snapshot_arrived
@@ -126,7 +168,17 @@ carry_in_rows as (
         client_id,
         period_start,
         horizon_at,
-        unnest(last_record),
+        asset_id,
+        unit_type,
+        feed,
+        source_type,
+        recorded_at,
+        value,
+        arrived,
+        arrived_at,
+        file,
+        file_name,
+        row_number,
         true as is_carry_in
     from carried_in
 ),
@@ -147,10 +199,12 @@ bound as (
         horizons.is_bill,
         horizons.invoice_period_start,
         coalesce(buckets.bucket_id, case
-            when unit_types.auto_provision
+            when
+                unit_types.auto_provision
                 and all_rows.asset_id glob coalesce(nullif(unit_types.filter_pattern, ''), '*')
-                then 'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
-                || all_rows.unit_type
+                then
+                    'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
+                    || all_rows.unit_type
         end) as bucket_id,
         coalesce(buckets.meter_kind, unit_types.meter_kind) as meter_kind,
         coalesce(buckets.aggregation, unit_types.aggregation) as aggregation
@@ -175,12 +229,13 @@ bound as (
 select
     *,
     case
-        when meter_kind = 'cumulative' then
-            case
-                when previous_value is null then cast(0 as decimal(38, 10))
-                when value < previous_value then value
-                else value - previous_value
-            end
+        when meter_kind = 'cumulative'
+            then
+                case
+                    when previous_value is null then cast(0 as decimal(38, 10))
+                    when value < previous_value then value
+                    else value - previous_value
+                end
         else value
     end as quantity
 from (
@@ -191,4 +246,4 @@ from (
             order by recorded_at, arrived, file_name, row_number
         ) as previous_value
     from bound
-)
+) as chained

@@ -14,8 +14,9 @@ segments as (
             epoch_us(least(
                 coalesce(
                     lead(recorded_at) over (
-                        partition by client_id, period_start, horizon_at, bucket_id, asset_id,
-                        unit_type
+                        partition by
+                            client_id, period_start, horizon_at, bucket_id, asset_id,
+                            unit_type
                         order by recorded_at, arrived, file_name, row_number
                     ),
                     window_end_at
@@ -41,7 +42,7 @@ per_asset as (
             when 'max' then coalesce(max(value) filter (where not is_carry_in), 0)
             when 'latest' then coalesce(
                 max_by(value, (recorded_at, arrived, file_name, row_number))
-                    filter (where not is_carry_in),
+                filter (where not is_carry_in),
                 0
             )
         end as asset_usage

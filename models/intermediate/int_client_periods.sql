@@ -5,7 +5,10 @@
 -- before a client's first configuration: a period whose (exclusive, local) end date is on
 -- or before the arrival date of the first clients snapshot listing the client is skipped.
 with client_timezones as (
-    select client_id, timezone, first_listed_at
+    select
+        client_id,
+        timezone,
+        first_listed_at
     from {{ ref('int_client_timezones') }}
     where is_valid_timezone
 ),
@@ -52,18 +55,47 @@ horizons as (
 
 versions as (
     select
-        horizons.*,
-        {% for table in ['clients', 'assets', 'unit_types', 'buckets', 'disregarded_assets'] -%}
-        (
-            select max(v.snapshot_arrived) from {{ ref('stg_admin__versions') }} as v
-            where v.table_name = '{{ table }}' and v.snapshot_at <= horizons.horizon_at
-        ) as {{ table }}_version{{ ',' if not loop.last }}
-        {% endfor %}
+        horizons.client_id,
+        horizons.period_start,
+        max(snapshots.snapshot_arrived) filter (
+            where snapshots.table_name = 'clients'
+        ) as clients_version,
+        max(snapshots.snapshot_arrived) filter (
+            where snapshots.table_name = 'assets'
+        ) as assets_version,
+        max(snapshots.snapshot_arrived) filter (
+            where snapshots.table_name = 'unit_types'
+        ) as unit_types_version,
+        max(snapshots.snapshot_arrived) filter (
+            where snapshots.table_name = 'buckets'
+        ) as buckets_version,
+        max(snapshots.snapshot_arrived) filter (
+            where snapshots.table_name = 'disregarded_assets'
+        ) as disregarded_assets_version
     from horizons
+    inner join {{ ref('stg_admin__versions') }} as snapshots
+        on horizons.horizon_at >= snapshots.snapshot_at
+    group by horizons.client_id, horizons.period_start
 )
 
-select versions.* exclude (first_listed_at)
-from versions
+select
+    horizons.client_id,
+    horizons.timezone,
+    horizons.period_start,
+    horizons.period_end,
+    horizons.start_at,
+    horizons.end_at,
+    horizons.cutoff_at,
+    horizons.horizon_at,
+    horizons.finalized,
+    versions.clients_version,
+    versions.assets_version,
+    versions.unit_types_version,
+    versions.buckets_version,
+    versions.disregarded_assets_version
+from horizons
+inner join versions
+    on horizons.client_id = versions.client_id and horizons.period_start = versions.period_start
 inner join {{ ref('stg_admin__clients') }} as clients
     on
         versions.client_id = clients.client_id

@@ -11,7 +11,10 @@ with listed as (
 ),
 
 first_listing as (
-    select client_id, timezone, snapshot_at as first_listed_at
+    select
+        client_id,
+        timezone,
+        snapshot_at as first_listed_at
     from listed
     where listing_rank = 1
 ),

@@ -1,14 +1,17 @@
 -- Every configuration error in a snapshot that rates a billed period. The singular test
 -- assert_no_configuration_errors fails on any row, which stops the billing marts.
 with periods as (
-    select distinct client_id, buckets_version, unit_types_version
+    select distinct
+        client_id,
+        buckets_version,
+        unit_types_version
     from {{ ref('int_client_periods') }}
 ),
 
 unit_types as (
     select unit_types.*
     from {{ ref('stg_admin__unit_types') }} as unit_types
-    where unit_types.snapshot_arrived in (select unit_types_version from periods)
+    where unit_types.snapshot_arrived in (select periods.unit_types_version from periods)
 ),
 
 enabled_buckets as (
@@ -42,7 +45,8 @@ unit_type_errors as (
             ) or aggregation is null then 'invalid_aggregation'
             when meter_kind in ('delta', 'cumulative') and aggregation not in ('sum', 'count')
                 then 'aggregation_does_not_fit_meter_kind'
-            when meter_kind = 'gauge'
+            when
+                meter_kind = 'gauge'
                 and aggregation not in ('max', 'latest', 'time_weighted_avg', 'count')
                 then 'aggregation_does_not_fit_meter_kind'
             when auto_provision and (
@@ -52,7 +56,7 @@ unit_type_errors as (
         end as error_code,
         'unit type ' || unit_type || ' (snapshot arrived ' || snapshot_arrived || '): meter_kind '
         || coalesce(meter_kind, '(empty)') || ', aggregation ' || coalesce(aggregation, '(empty)')
-        as detail
+            as detail
     from unit_types
 ),
 
@@ -69,15 +73,18 @@ bucket_errors as (
             when resolved_aggregation not in (
                 'sum', 'count', 'max', 'latest', 'time_weighted_avg', 'unique_count'
             ) then 'invalid_aggregation'
-            when source_type = 'services'
+            when
+                source_type = 'services'
                 and resolved_aggregation not in ('sum', 'count', 'unique_count')
                 then 'aggregation_does_not_fit_meter_kind'
             when source_type <> 'services' and resolved_aggregation = 'unique_count'
                 then 'aggregation_does_not_fit_meter_kind'
-            when meter_kind in ('delta', 'cumulative')
+            when
+                meter_kind in ('delta', 'cumulative')
                 and resolved_aggregation not in ('sum', 'count', 'unique_count')
                 then 'aggregation_does_not_fit_meter_kind'
-            when meter_kind = 'gauge'
+            when
+                meter_kind = 'gauge'
                 and resolved_aggregation not in ('max', 'latest', 'time_weighted_avg', 'count')
                 then 'aggregation_does_not_fit_meter_kind'
         end as error_code,
@@ -115,9 +122,11 @@ timezone_errors as (
 ),
 
 all_errors as (
-    select * from unit_type_errors where error_code is not null
+    select * from unit_type_errors
+    where error_code is not null
     union all
-    select * from bucket_errors where error_code is not null
+    select * from bucket_errors
+    where error_code is not null
     union all
     select * from duplicate_buckets
     union all

@@ -1,7 +1,12 @@
 -- The buckets each billed period owes: enabled in the period's buckets snapshot and created
 -- before the period's end, with the aggregation resolved from the period's unit types.
 with periods as (
-    select client_id, period_start, end_at, buckets_version, unit_types_version
+    select
+        client_id,
+        period_start,
+        end_at,
+        buckets_version,
+        unit_types_version
     from {{ ref('int_client_periods') }}
 )
 

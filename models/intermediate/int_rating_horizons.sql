@@ -22,8 +22,8 @@ pairs as (
     inner join periods as invoice
         on
             original.client_id = invoice.client_id
-            and invoice.period_start >= original.period_start
-            and (original.finalized or invoice.period_start = original.period_start)
+            and original.period_start <= invoice.period_start
+            and (original.finalized or original.period_start = invoice.period_start)
 ),
 
 late_arrivals as (

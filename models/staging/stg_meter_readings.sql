@@ -1,6 +1,10 @@
 -- Meter readings of loaded files as of T, typed, each with the rule it breaks (if any).
 with files as (
-    select file, file_name, arrived, content_hash
+    select
+        file,
+        file_name,
+        arrived,
+        content_hash
     from {{ ref('stg_raw__files') }}
     where feed = 'meter_readings' and status = 'loaded'
 ),
@@ -9,8 +13,8 @@ known_unit_types as (
     select distinct unit_type
     from {{ ref('stg_admin__unit_types') }}
     where snapshot_arrived = (
-        select max(snapshot_arrived) from {{ ref('stg_admin__versions') }}
-        where table_name = 'unit_types'
+        select max(versions.snapshot_arrived) from {{ ref('stg_admin__versions') }} as versions
+        where versions.table_name = 'unit_types'
     )
 ),
 

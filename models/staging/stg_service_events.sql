@@ -1,7 +1,11 @@
 -- Service events of loaded files as of T, typed and mapped to their unit type, each with
 -- the rule it breaks (if any). An event is usage of the asset <client_id>/<project>.
 with files as (
-    select file, file_name, arrived, content_hash
+    select
+        file,
+        file_name,
+        arrived,
+        content_hash
     from {{ ref('stg_raw__files') }}
     where feed = 'service_events' and status = 'loaded'
 ),
@@ -10,8 +14,8 @@ known_unit_types as (
     select distinct unit_type
     from {{ ref('stg_admin__unit_types') }}
     where snapshot_arrived = (
-        select max(snapshot_arrived) from {{ ref('stg_admin__versions') }}
-        where table_name = 'unit_types'
+        select max(versions.snapshot_arrived) from {{ ref('stg_admin__versions') }} as versions
+        where versions.table_name = 'unit_types'
     )
 ),
 
@@ -69,11 +73,13 @@ select
         when typed.event_at is null
             then 'event_ts ' || typed.event_ts || ' is not an ISO-8601 timestamp'
         when service_map.unit_type is null
-            then 'service ' || typed.service || ' with direction ' || typed.direction
-            || ' is not a known service'
+            then
+                'service ' || typed.service || ' with direction ' || typed.direction
+                || ' is not a known service'
         when known_unit_types.unit_type is null
-            then 'unit type ' || service_map.unit_type
-            || ' of this service is not in the admin unit_types snapshot'
+            then
+                'unit type ' || service_map.unit_type
+                || ' of this service is not in the admin unit_types snapshot'
     end as problem
 from typed
 left join {{ ref('service_unit_types') }} as service_map

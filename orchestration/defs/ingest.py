@@ -61,8 +61,9 @@ SUPPRESSED_SPEC = AssetSpec(
 def ingest_landing_zone(context: AssetExecutionContext):
     settings = load_settings()
     context.log.info(f"ingesting {settings.landing} as of {settings.as_of_iso}")
-    con = connect(settings.warehouse, settings.memory_limit, settings.threads,
-                  settings.temp_directory)
+    con = connect(
+        settings.warehouse, settings.memory_limit, settings.threads, settings.temp_directory
+    )
     try:
         ensure_raw_schema(con)
         results = [

@@ -26,7 +26,12 @@ USAGE_FEEDS: tuple[Feed, ...] = (
         folder="meter_readings",
         raw_table="meter_readings",
         columns=(
-            "reading_id", "asset_id", "source_type", "unit_type", "reading_ts", "value",
+            "reading_id",
+            "asset_id",
+            "source_type",
+            "unit_type",
+            "reading_ts",
+            "value",
             "description",
         ),
         required=("asset_id", "source_type", "unit_type", "reading_ts", "value"),
@@ -36,7 +41,13 @@ USAGE_FEEDS: tuple[Feed, ...] = (
         folder="service_events",
         raw_table="service_events",
         columns=(
-            "event_id", "client_id", "project", "user_id", "service", "direction", "event_ts",
+            "event_id",
+            "client_id",
+            "project",
+            "user_id",
+            "service",
+            "direction",
+            "event_ts",
             "quantity",
         ),
         required=("event_id", "client_id", "service", "event_ts", "quantity"),
@@ -83,7 +94,11 @@ ADMIN_TABLES: tuple[Feed, ...] = (
         "grant_id client_id amount received_at expires_at",
     ),
     _admin("usage_limits", "client_id monthly_limit", "client_id monthly_limit"),
-    _admin("payments", "payment_id client_id period amount paid_at", "payment_id client_id period amount"),
+    _admin(
+        "payments",
+        "payment_id client_id period amount paid_at",
+        "payment_id client_id period amount",
+    ),
     _admin(
         "api_keys", "api_key_id name role client_id key_hash enabled last_used_at", "api_key_id"
     ),

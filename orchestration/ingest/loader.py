@@ -132,8 +132,9 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def connect(warehouse: Path, memory_limit: str = "8GB", threads: int = 2,
-            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    warehouse: Path, memory_limit: str = "8GB", threads: int = 2, temp_directory: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """A warehouse connection with the configured limits and UTC session time zone."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(warehouse))
@@ -288,23 +289,32 @@ def _suppression_rules(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> No
     )
 
 
-def _load_rows(con: duckdb.DuckDBPyConnection, landed: LandedFile, content_hash: str,
-               names: list[str], now: datetime) -> tuple[int, int]:
+def _load_rows(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    content_hash: str,
+    names: list[str],
+    now: datetime,
+) -> tuple[int, int]:
     """Insert the rows of temp table ``_landed`` into the raw table; return (loaded, suppressed)."""
     feed = landed.feed
     mapping = _column_map([n for n in names])
     selected = ", ".join(
-        f"trim({_ident(mapping[c])}) as {_ident(c)}" if c in mapping
+        f"trim({_ident(mapping[c])}) as {_ident(c)}"
+        if c in mapping
         else f"cast(null as varchar) as {_ident(c)}"
         for c in feed.columns
     )
-    has_line = "_raw_line" in {
-        row[0] for row in con.execute("describe _landed").fetchall()
-    }
+    has_line = "_raw_line" in {row[0] for row in con.execute("describe _landed").fetchall()}
     original = [_ident(n) for n in names]
-    raw_expr = "_raw_line" if has_line else (
-        f"to_json(struct_pack({', '.join(f'{o} := {o}' for o in original)}))::varchar"
-        if original else "'{}'"
+    raw_expr = (
+        "_raw_line"
+        if has_line
+        else (
+            f"to_json(struct_pack({', '.join(f'{o} := {o}' for o in original)}))::varchar"
+            if original
+            else "'{}'"
+        )
     )
     if feed.is_admin:
         secret_checks = [
@@ -370,13 +380,28 @@ def _load_rows(con: duckdb.DuckDBPyConnection, landed: LandedFile, content_hash:
     return total - suppressed, suppressed
 
 
-def _manifest(con: duckdb.DuckDBPyConnection, landed: LandedFile, content_hash: str | None,
-              status: str, rows_seen: int, message: str, now: datetime) -> None:
+def _manifest(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    content_hash: str | None,
+    status: str,
+    rows_seen: int,
+    message: str,
+    now: datetime,
+) -> None:
     con.execute(
         "insert into raw.file_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            landed.feed.name, landed.relpath, landed.path.name, landed.arrived, content_hash,
-            landed.path.stat().st_size, status, rows_seen, message or None, now,
+            landed.feed.name,
+            landed.relpath,
+            landed.path.name,
+            landed.arrived,
+            content_hash,
+            landed.path.stat().st_size,
+            status,
+            rows_seen,
+            message or None,
+            now,
         ],
     )
 
@@ -433,8 +458,13 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, now: datetime)
         raise
 
 
-def ingest_feed(con: duckdb.DuckDBPyConnection, landing: Path, feed: Feed, as_of: datetime,
-                progress: Callable[[str], None] | None = None) -> FeedResult:
+def ingest_feed(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    feed: Feed,
+    as_of: datetime,
+    progress: Callable[[str], None] | None = None,
+) -> FeedResult:
     """Load every not yet registered file of ``feed`` that arrived on or before ``as_of``."""
     ensure_raw_schema(con)
     result = FeedResult(feed.name)

@@ -27,7 +27,7 @@ records as (
         max(recorded_at) as last_seen,
         max_by(source_type, (recorded_at, arrived, file_name, row_number)) as latest_source_type,
         max_by(description, (recorded_at, arrived, file_name, row_number))
-            filter (where description is not null) as latest_description,
+        filter (where description is not null) as latest_description,
         max(event_client_id) as event_client_id,
         bool_or(feed = 'service_events') as is_service_asset
     from {{ ref('int_usage_records') }}

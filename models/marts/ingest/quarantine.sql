@@ -35,25 +35,25 @@ admin_secrets as (
                      'disregarded_assets', 'credit_grants', 'usage_limits', 'payments',
                      'api_keys', 'users'] %}
     {% for table in tables %}
-    select
-        files.feed,
-        files.file,
-        files.file_name,
-        files.arrived,
-        raw_rows.row_number,
-        raw_rows.raw,
-        'raw_secret' as reason,
-        'row ' || raw_rows.row_number || ' of ' || files.file || ': column '
-        || raw_rows.secret_columns || ' holds what looks like a clear-text key; it was not '
-        || 'stored. Land the table again with only the key''s hash' as message
-    from {{ source('raw', 'admin_' ~ table) }} as raw_rows
-    inner join {{ ref('stg_raw__files') }} as files
-        on raw_rows.content_hash = files.content_hash
-    where
-        files.feed = 'admin/{{ table }}'
-        and files.status = 'loaded'
-        and raw_rows.secret_columns is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            files.feed,
+            files.file,
+            files.file_name,
+            files.arrived,
+            raw_rows.row_number,
+            raw_rows.raw,
+            'raw_secret' as reason,
+            'row ' || raw_rows.row_number || ' of ' || files.file || ': column '
+            || raw_rows.secret_columns || ' holds what looks like a clear-text key; it was not '
+            || 'stored. Land the table again with only the key''s hash' as message
+        from {{ source('raw', 'admin_' ~ table) }} as raw_rows
+        inner join {{ ref('stg_raw__files') }} as files
+            on raw_rows.content_hash = files.content_hash
+        where
+            files.feed = 'admin/{{ table }}'
+            and files.status = 'loaded'
+            and raw_rows.secret_columns is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -71,10 +71,22 @@ rejected_files as (
     where status = 'rejected'
 )
 
-select *, {{ as_of() }} as calculated_at from readings
+select
+    *,
+    {{ as_of() }} as calculated_at
+from readings
 union all
-select *, {{ as_of() }} as calculated_at from events
+select
+    *,
+    {{ as_of() }} as calculated_at
+from events
 union all
-select *, {{ as_of() }} as calculated_at from admin_secrets
+select
+    *,
+    {{ as_of() }} as calculated_at
+from admin_secrets
 union all
-select *, {{ as_of() }} as calculated_at from rejected_files
+select
+    *,
+    {{ as_of() }} as calculated_at
+from rejected_files

@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint ui clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade uv
+	$(BIN)/uv pip install --quiet --python $(PY) -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/tallyhouse demo
+
+lint: install
+	$(BIN)/ruff check orchestration tests benchmarks
+	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	TALLYHOUSE_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models tests/dbt
+
+test: lint
+	$(PY) -m pytest -q
+
+ui: install
+	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	DAGSTER_HOME=$(CURDIR) \
+	TALLYHOUSE_DAGSTER_STORAGE=$(CURDIR)/.dagster_home/storage \
+	TALLYHOUSE_DAGSTER_ARTIFACTS=$(CURDIR)/.dagster_home/artifacts \
+	TALLYHOUSE_DAGSTER_COMPUTE_LOGS=$(CURDIR)/.dagster_home/compute_logs \
+	$(BIN)/dagster dev
+
+clean:
+	rm -rf .tallyhouse .dagster_home dbt_project/target dbt_project/logs
