@@ -179,6 +179,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from orchestration.export import export_period
+
+    settings = load_settings(warehouse=args.warehouse, as_of=None)
+    if not settings.warehouse.exists():
+        _print(f"error: warehouse {settings.warehouse} does not exist; run tallyhouse run first")
+        return 2
+    try:
+        written = export_period(settings.warehouse, Path(args.out), args.period, args.client)
+    except ValueError as exc:
+        _print(f"error: {exc}")
+        return 2
+    for path, rows in written:
+        _print(f"{path}: {rows:,} rows")
+    if not written:
+        _print(
+            "nothing to export for that period"
+            + (f" and client {args.client}" if args.client else "")
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tallyhouse",
@@ -250,6 +272,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--regenerate", action="store_true", help="write the landing zone again even when it exists"
     )
     demo.set_defaults(func=cmd_demo)
+    export = commands.add_parser(
+        "export",
+        help="write a period's bills as CSV, one file per unit type",
+        description="Export marts.billing_readings of one period as CSV files, one per billing "
+        "type (unit type), with exact decimal strings.",
+    )
+    export.add_argument("--period", help="YYYY-MM (default: the latest finalized period)")
+    export.add_argument("--out", required=True, help="folder to write the CSV files into")
+    export.add_argument("--client", help="only this client's rows")
+    export.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -1,0 +1,36 @@
+-- Every row of every admin snapshot arrived on or before T as a JSON object of the
+-- table's contract columns (API keys: id, name, role, client and hash only), keyed by the
+-- table's id column. Feeds the audit log.
+{% set tables = admin_tables() %}
+with snapshot_rows as (
+    {% for table, spec in tables.items() %}
+        select
+            '{{ table }}' as table_name,
+            versions.snapshot_arrived,
+            versions.snapshot_at,
+            raw_rows.{{ spec[0] }} as record_id,
+            raw_rows.row_number,
+            json_object(
+                {% for column in spec[1] %}
+                    '{{ column }}', raw_rows.{{ column }}{{ ',' if not loop.last }}
+                {% endfor %}
+            ) as row_values
+        from {{ source('raw', 'admin_' ~ table) }} as raw_rows
+        inner join (
+            select
+                content_hash,
+                arrived as snapshot_arrived,
+                {{ arrived_at('arrived') }} as snapshot_at,
+                row_number() over (
+                    partition by arrived order by file_name desc, file desc
+                ) as day_rank
+            from {{ ref('stg_raw__files') }}
+            where feed = 'admin/{{ table }}' and status in ('loaded', 'duplicate_file')
+        ) as versions
+            on raw_rows.content_hash = versions.content_hash and versions.day_rank = 1
+        where raw_rows.secret_columns is null and coalesce(raw_rows.{{ spec[0] }}, '') <> ''
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select * from snapshot_rows

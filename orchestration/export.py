@@ -1,0 +1,80 @@
+"""CSV export of a period's bills: one file per billing type (unit type), exact decimals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+EXPORT_COLUMNS = (
+    "client_id",
+    "bucket_id",
+    "unit_type",
+    "source_type",
+    "period_start",
+    "period_end",
+    "usage",
+    "commit_units",
+    "committed_amount",
+    "overage_units",
+    "overage_amount",
+    "buffer_units",
+    "buffer_amount",
+    "final_cost",
+    "status",
+    "finalized",
+)
+
+
+def latest_finalized_period(con: duckdb.DuckDBPyConnection) -> date | None:
+    row = con.execute(
+        "select max(period_start) from marts.billing_readings where finalized"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _safe_name(unit_type: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", unit_type) or "unnamed"
+
+
+def export_period(
+    warehouse: Path, out: Path, period: str | None = None, client: str | None = None
+) -> list[tuple[Path, int]]:
+    """Write ``<out>/<YYYY-MM>_<unit_type>.csv`` per unit type; return (file, rows) pairs."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        if period:
+            if not re.fullmatch(r"\d{4}-\d{2}", period):
+                raise ValueError(f"--period must look like YYYY-MM, got {period!r}")
+            start = date.fromisoformat(period + "-01")
+        else:
+            start = latest_finalized_period(con)
+            if start is None:
+                raise ValueError("the warehouse has no finalized period to export")
+        filters = "period_start = ?" + (" and client_id = ?" if client else "")
+        params: list = [start] + ([client] if client else [])
+        unit_types = [
+            r[0]
+            for r in con.execute(
+                f"select distinct unit_type from marts.billing_readings where {filters} order by 1",
+                params,
+            ).fetchall()
+        ]
+        out.mkdir(parents=True, exist_ok=True)
+        columns = ", ".join(f"cast({c} as varchar) as {c}" for c in EXPORT_COLUMNS)
+        written = []
+        for unit_type in unit_types:
+            target = out / f"{start:%Y-%m}_{_safe_name(unit_type)}.csv"
+            relation = con.execute(
+                f"select {columns} from marts.billing_readings "
+                f"where {filters} and unit_type = ? order by client_id, bucket_id",
+                [*params, unit_type],
+            )
+            frame = relation.df()
+            frame.to_csv(target, index=False)
+            written.append((target, len(frame)))
+        return written
+    finally:
+        con.close()
