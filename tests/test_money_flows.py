@@ -1,0 +1,382 @@
+"""Late data, invoices, credits, payments, usage limits and the audit log (CONTRACT 3.5-3.7).
+
+A landing zone written by hand; every expected figure is worked out in the comments.
+
+Client m1 (UTC, net terms 10 days), bucket mb: compute/cpu_hours (delta, sum),
+commit 10, base 1, overage 2; a price change (overage 5) arrives 2026-03-10.
+  January readings: r1 12 (arrived Jan 15), r3 3 (arrived Feb 10, after Jan's cutoff Feb 3),
+  r4 1 (arrived Mar 10, after Feb's cutoff Mar 3). February: r2 5. March: r5 8.
+  Jan bill (cutoff Feb 3):      U 12 -> 10*1 + 2*2        = 14.00
+  Jan known at Feb's cutoff:    U 15 -> 10   + 5*2        = 20.00 -> adjustment +6.00 on Feb
+  Jan known at T = Mar 15:      U 16 -> 10   + 6*2        = 22.00 -> adjustment +2.00 on Mar
+  (with Jan's configuration: the March price change must not reach it)
+  14 + 6 + 2 = 22 = January with all its data.
+Client m2 (UTC, net terms 30), bucket m2b: commit 100 at 0.1 = 10.00 a month, no usage.
+Grants: g1 m1 5 (received Dec 15, expires Jan 15: can never pay), g2 m1 25 (Jan 5 - Jun 30),
+g3 m1 8 (Jan 10 - Apr 30), g5 m2 6 (received Feb 10 - 2027). Payment: m2 4 for 2026-01.
+Usage limits: m1 20, m2 9.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline import build_marts, read, write_csv
+
+UNIT_TYPES = (
+    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
+    "filter_pattern"
+)
+BUCKETS = (
+    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
+    "overage_price,reviewed,enabled,created_at"
+)
+READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
+
+
+def _landing(root: Path) -> Path:
+    admin = root / "admin"
+    write_csv(
+        admin / "clients/arrived=2026-01-01/clients.csv",
+        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        "m1,Money One,UTC,10,true,2025-12-01",
+        "m2,Money Two,,,true,2025-12-01",
+    )
+    write_csv(
+        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
+        UNIT_TYPES,
+        "cpu_hours,CPU hours,delta,sum,false,1,2,",
+    )
+    write_csv(
+        admin / "buckets/arrived=2026-01-01/buckets.csv",
+        BUCKETS,
+        "mb,m1,CPU,compute,cpu_hours,,10,1,2,true,true,2025-12-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+    )
+    write_csv(
+        admin / "buckets/arrived=2026-03-10/buckets.csv",
+        BUCKETS,
+        "mb,m1,CPU,compute,cpu_hours,,10,1,5,true,true,2025-12-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+    )
+    write_csv(
+        admin / "assets/arrived=2026-01-01/assets.csv",
+        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
+        "vm-1,m1,compute,VM 1,,true,true,2025-12-01",
+    )
+    write_csv(
+        admin / "credit_grants/arrived=2026-01-01/credit_grants.csv",
+        "grant_id,client_id,amount,received_at,expires_at",
+        "g1,m1,5,2025-12-15T00:00:00Z,2026-01-15T00:00:00Z",
+        "g2,m1,25,2026-01-05T00:00:00Z,2026-06-30T00:00:00Z",
+        "g3,m1,8,2026-01-10T00:00:00Z,2026-04-30T00:00:00Z",
+        "g5,m2,6,2026-02-10T00:00:00Z,2027-01-01T00:00:00Z",
+    )
+    write_csv(
+        admin / "payments/arrived=2026-03-01/payments.csv",
+        "payment_id,client_id,period,amount,paid_at",
+        "p1,m2,2026-01,4,2026-02-28T00:00:00Z",
+    )
+    write_csv(
+        admin / "usage_limits/arrived=2026-01-01/usage_limits.csv",
+        "client_id,monthly_limit",
+        "m1,20",
+        "m2,9",
+    )
+    readings = root / "meter_readings"
+    write_csv(
+        readings / "arrived=2026-01-15/a.csv",
+        READINGS,
+        "r1,vm-1,compute,cpu_hours,2026-01-10T00:00:00Z,12",
+    )
+    write_csv(
+        readings / "arrived=2026-02-10/b.csv",
+        READINGS,
+        "r2,vm-1,compute,cpu_hours,2026-02-05T00:00:00Z,5",
+        "r3,vm-1,compute,cpu_hours,2026-01-20T00:00:00Z,3",
+    )
+    write_csv(
+        readings / "arrived=2026-03-10/c.csv",
+        READINGS,
+        "r4,vm-1,compute,cpu_hours,2026-01-25T00:00:00Z,1",
+    )
+    write_csv(
+        readings / "arrived=2026-03-12/d.csv",
+        READINGS,
+        "r5,vm-1,compute,cpu_hours,2026-03-05T00:00:00Z,8",
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _landing(tmp_path_factory.mktemp("money") / "landing")
+
+
+@pytest.fixture(scope="module")
+def runs(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One warehouse, runs as of Feb 5, Mar 15, Apr 10, then Feb 5 again: marts copied."""
+    import shutil
+
+    warehouse = tmp_path_factory.mktemp("money_wh") / "warehouse.duckdb"
+    snapshots = {}
+    for label, as_of in (
+        ("feb05", "2026-02-05T00:00:00Z"),
+        ("mar15", "2026-03-15T00:00:00Z"),
+        ("apr10", "2026-04-10T00:00:00Z"),
+        ("feb05_again", "2026-02-05T00:00:00Z"),
+    ):
+        build_marts(landing, warehouse, as_of)
+        copy = warehouse.with_name(f"{label}.duckdb")
+        shutil.copy(warehouse, copy)
+        snapshots[label] = copy
+    return snapshots
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    return [tuple(r.values()) for r in read(path, sql)]
+
+
+def test_january_bill_never_changes_even_after_a_price_change(runs: dict[str, Path]) -> None:
+    sql = (
+        "select usage, overage_amount, final_cost, finalized from marts.billing_readings "
+        "where bucket_id = 'mb' and period_start = date '2026-01-01'"
+    )
+    expected = [(D("12"), D("4"), D("14.00"), True)]  # 10*1 + (12-10)*2
+    for label in ("feb05", "mar15", "apr10"):
+        assert _rows(runs[label], sql) == expected, label
+
+
+def test_late_january_data_books_two_adjustments_that_telescope(runs: dict[str, Path]) -> None:
+    sql = (
+        "select client_id, bucket_id, original_period_start::varchar, "
+        "invoice_period_start::varchar, amount from marts.billing_adjustments order by 4"
+    )
+    assert _rows(runs["feb05"], sql) == []
+    expected = [
+        ("m1", "mb", "2026-01-01", "2026-02-01", D("6.00")),  # 20.00 - 14.00
+        ("m1", "mb", "2026-01-01", "2026-03-01", D("2.00")),  # 22.00 - 20.00
+    ]
+    assert _rows(runs["mar15"], sql) == expected
+    assert _rows(runs["apr10"], sql) == expected
+    # the bill plus everything booked later = January with all its data: 10 + (16-10)*2
+    assert D("14.00") + sum(r[4] for r in expected) == D("22.00")
+
+
+INVOICE_SQL = (
+    "select client_id, period_start::varchar, due_date::varchar, charges, adjustments, subtotal, "
+    "credits_applied, amount_due, paid_amount, balance, status from marts.invoices "
+    "order by client_id, period_start"
+)
+
+
+def test_invoices_as_of_march_15(runs: dict[str, Path]) -> None:
+    assert _rows(runs["mar15"], INVOICE_SQL) == [
+        # Jan: g3 (expires first) 8 + g2 6 = 14 -> paid; due Feb 1 + 10 days
+        (
+            "m1",
+            "2026-01-01",
+            "2026-02-11",
+            D("14"),
+            D("0"),
+            D("14"),
+            D("14"),
+            D("0"),
+            D("0"),
+            D("0"),
+            "paid",
+        ),
+        # Feb: 10 commit + 6 adjustment = 16, all from g2 (19 left) -> paid
+        (
+            "m1",
+            "2026-02-01",
+            "2026-03-11",
+            D("10"),
+            D("6"),
+            D("16"),
+            D("16"),
+            D("0"),
+            D("0"),
+            D("0"),
+            "paid",
+        ),
+        # Mar: open, U 8 < 10 -> 10 + 2 adjustment; drafts take no credit; due Apr 1 + 10
+        (
+            "m1",
+            "2026-03-01",
+            "2026-04-11",
+            D("10"),
+            D("2"),
+            D("12"),
+            D("0"),
+            D("12"),
+            D("0"),
+            D("12"),
+            "draft",
+        ),
+        # Jan: g5 arrived after Jan's end; paid 4 of 10; due Mar 3 (30 days) -> overdue
+        (
+            "m2",
+            "2026-01-01",
+            "2026-03-03",
+            D("10"),
+            D("0"),
+            D("10"),
+            D("0"),
+            D("10"),
+            D("4"),
+            D("6"),
+            "overdue",
+        ),
+        # Feb: g5 pays 6 of 10; due Mar 31 -> pending
+        (
+            "m2",
+            "2026-02-01",
+            "2026-03-31",
+            D("10"),
+            D("0"),
+            D("10"),
+            D("6"),
+            D("4"),
+            D("0"),
+            D("4"),
+            "pending",
+        ),
+        (
+            "m2",
+            "2026-03-01",
+            "2026-05-01",
+            D("10"),
+            D("0"),
+            D("10"),
+            D("0"),
+            D("10"),
+            D("0"),
+            D("10"),
+            "draft",
+        ),
+    ]
+
+
+def test_invoices_as_of_february_5(runs: dict[str, Path]) -> None:
+    rows = _rows(runs["feb05"], INVOICE_SQL)
+    assert rows[0] == (
+        "m1",
+        "2026-01-01",
+        "2026-02-11",
+        D("14"),
+        D("0"),
+        D("14"),
+        D("14"),
+        D("0"),
+        D("0"),
+        D("0"),
+        "paid",
+    )
+    # the payment snapshot has not arrived yet: m2's January is pending, not overdue
+    assert rows[2] == (
+        "m2",
+        "2026-01-01",
+        "2026-03-03",
+        D("10"),
+        D("0"),
+        D("10"),
+        D("0"),
+        D("10"),
+        D("0"),
+        D("10"),
+        "pending",
+    )
+
+
+def test_march_finalized_takes_the_rest_of_g2(runs: dict[str, Path]) -> None:
+    rows = {r[0] + r[1]: r for r in _rows(runs["apr10"], INVOICE_SQL)}
+    # m1 March: 12 due, g2 has 3 left (25 - 6 - 16); due Apr 1 + 10 = Apr 11 -> pending
+    assert rows["m12026-03-01"] == (
+        "m1",
+        "2026-03-01",
+        "2026-04-11",
+        D("10"),
+        D("2"),
+        D("12"),
+        D("3"),
+        D("9"),
+        D("0"),
+        D("9"),
+        "pending",
+    )
+    assert rows["m12026-04-01"][-1] == "draft"
+
+
+def test_credit_grants(runs: dict[str, Path]) -> None:
+    sql = (
+        "select grant_id, amount, applied_amount, remaining, status from marts.credit_grants "
+        "order by grant_id"
+    )
+    assert _rows(runs["mar15"], sql) == [
+        ("g1", D("5"), D("0"), D("5"), "expired"),  # expired before any invoice could use it
+        ("g2", D("25"), D("22"), D("3"), "available"),  # 6 (Jan) + 16 (Feb): partly used
+        ("g3", D("8"), D("8"), D("0"), "depleted"),
+        ("g5", D("6"), D("6"), D("0"), "depleted"),
+    ]
+
+
+def test_projections_and_usage_limits_as_of_march_15(runs: dict[str, Path]) -> None:
+    sql = (
+        "select client_id, bucket_id, current_usage, projected_usage, projected_cost, "
+        "pct_of_commit, status from marts.projections order by client_id"
+    )
+    assert _rows(runs["mar15"], sql) == [
+        # f = 14 / 31 days; 8 * 31 / 14 = 17.7142857 -> 17.714286; rated with March's price 5:
+        # 10 + 7.714286 * 5 = 48.57143 -> 48.57; 100 * 17.714286 / 10 = 177.14286 -> 177.14
+        ("m1", "mb", D("8"), D("17.714286"), D("48.57"), D("177.14"), "over_commit"),
+        ("m2", "m2b", D("0"), D("0"), D("10.00"), D("0.00"), "on_track"),
+    ]
+    sql = (
+        "select client_id, period_start::varchar, monthly_limit, charges, projected_charges, "
+        "status from marts.usage_limits order by client_id"
+    )
+    assert _rows(runs["mar15"], sql) == [
+        ("m1", "2026-03-01", D("20"), D("10"), D("48.57"), "at_risk"),
+        ("m2", "2026-03-01", D("9"), D("10"), D("10"), "exceeded"),
+    ]
+
+
+def test_audit_log_shows_the_price_change(runs: dict[str, Path]) -> None:
+    import json
+
+    rows = read(
+        runs["mar15"],
+        "select changed_at, action, old_values, new_values from marts.audit_log "
+        "where table_name = 'buckets' and record_id = 'mb' order by changed_at",
+    )
+    assert [(str(r["changed_at"].date()), r["action"]) for r in rows] == [
+        ("2026-01-01", "insert"),
+        ("2026-03-10", "update"),
+    ]
+    assert rows[0]["old_values"] is None
+    assert json.loads(rows[1]["old_values"])["overage_price"] == "2"
+    assert json.loads(rows[1]["new_values"])["overage_price"] == "5"
+
+
+def test_a_later_run_then_an_earlier_as_of_gives_the_earlier_marts(
+    runs: dict[str, Path],
+) -> None:
+    for mart in (
+        "billing_readings",
+        "billing_adjustments",
+        "invoices",
+        "credit_grants",
+        "projections",
+        "usage_limits",
+        "audit_log",
+        "ingest_log",
+        "quarantine",
+        "assets",
+        "over_under_clients",
+    ):
+        sql = f"select * from marts.{mart} order by all"
+        assert _rows(runs["feb05"], sql) == _rows(runs["feb05_again"], sql), mart
