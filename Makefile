@@ -27,11 +27,7 @@ test: lint
 
 ui: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
-	DAGSTER_HOME=$(CURDIR) \
-	TALLYHOUSE_DAGSTER_STORAGE=$(CURDIR)/.dagster_home/storage \
-	TALLYHOUSE_DAGSTER_ARTIFACTS=$(CURDIR)/.dagster_home/artifacts \
-	TALLYHOUSE_DAGSTER_COMPUTE_LOGS=$(CURDIR)/.dagster_home/compute_logs \
-	$(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
 
 clean:
 	rm -rf .tallyhouse .dagster_home dbt_project/target dbt_project/logs

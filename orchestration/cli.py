@@ -36,11 +36,6 @@ def _prepare_environment(settings: Settings) -> None:
     python_bin = str(Path(sys.executable).parent)  # dbt is installed beside this Python
     if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
-    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT))
-    local = REPO_ROOT / ".dagster_home"
-    os.environ.setdefault("TALLYHOUSE_DAGSTER_STORAGE", str(local / "storage"))
-    os.environ.setdefault("TALLYHOUSE_DAGSTER_ARTIFACTS", str(local / "artifacts"))
-    os.environ.setdefault("TALLYHOUSE_DAGSTER_COMPUTE_LOGS", str(local / "compute_logs"))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -110,6 +105,15 @@ def _summary(settings: Settings) -> list[str]:
     ]
 
 
+def _instance():
+    """The Dagster instance of DAGSTER_HOME, else the repository's local one."""
+    from dagster import DagsterInstance
+
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    return DagsterInstance.local_temp(tempdir=str(REPO_ROOT / ".dagster_home"))
+
+
 def run_pipeline(settings: Settings) -> int:
     """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure."""
     if not settings.landing.is_dir():
@@ -117,8 +121,6 @@ def run_pipeline(settings: Settings) -> int:
         return 2
     _prepare_environment(settings)
     _prepare_dbt_manifest()
-    from dagster import DagsterInstance
-
     from orchestration.definitions import MATERIALIZE_ALL_JOB, build_definitions
 
     defs = build_definitions()
@@ -128,7 +130,7 @@ def run_pipeline(settings: Settings) -> int:
         f"as of {settings.as_of_iso}, grace {settings.grace_hours}h"
     )
     started = time.monotonic()
-    with DagsterInstance.get() as instance:
+    with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,

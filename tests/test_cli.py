@@ -1,0 +1,124 @@
+"""End to end: ``tallyhouse run`` through Dagster on hand-written landing zones, and the gates.
+
+A blocking check that fails (a configuration error, or a Great Expectations suite on a raw
+feed) must stop everything downstream of it: the run fails, ``tallyhouse run`` exits
+non-zero naming the check, and the billing marts keep their previous contents.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline import read, write_csv
+from tests.test_money_flows import BUCKETS, READINGS, _landing
+
+TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [TALLYHOUSE, *args], capture_output=True, text=True, check=False,
+        env={**os.environ, **(env or {})}, timeout=600,
+    )
+
+
+@pytest.mark.parametrize("command", ["generate", "run", "demo", "export"])
+def test_every_command_has_help(command: str) -> None:
+    result = _run(command, "--help")
+    assert result.returncode == 0 and "usage: tallyhouse" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("e2e")
+    landing = _landing(root / "landing")
+    warehouse = root / "warehouse.duckdb"
+    dagster_home = root / "dagster_home"
+    dagster_home.mkdir()
+    result = _run(
+        "run", "--as-of", "2026-03-15T00:00:00Z",
+        env={
+            "TALLYHOUSE_LANDING": str(landing),
+            "TALLYHOUSE_WAREHOUSE": str(warehouse),
+            "DAGSTER_HOME": str(dagster_home),
+        },
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # admin rows 2 + 1 + 2 + 2 + 1 + 4 + 1 + 2 = 15, readings 1 + 2 + 1 + 1 = 5
+    assert "rows seen 20 = loaded 20 + quarantined 0 + duplicate 0 + suppressed 0" in result.stdout
+    return landing, warehouse
+
+
+def _gate_env(warehouse: Path, home: Path) -> dict[str, str]:
+    return {
+        "TALLYHOUSE_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(home),
+    }
+
+
+def test_run_through_dagster_bills_the_hand_written_landing_zone(
+    first_run: tuple[Path, Path],
+) -> None:
+    _, warehouse = first_run
+    (row,) = read(
+        warehouse,
+        "select final_cost from marts.billing_readings "
+        "where bucket_id = 'mb' and period_start = date '2026-01-01'",
+    )
+    assert row["final_cost"] == Decimal("14.00")  # 10 * 1 + (12 - 10) * 2
+
+
+def test_configuration_error_stops_billing_and_names_the_bucket(
+    first_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    landing, warehouse = first_run
+    before = read(warehouse, "select * from marts.billing_readings order by all")
+    invoices_before = read(warehouse, "select * from marts.invoices order by all")
+    # mb now says max: a gauge aggregation on a delta unit type
+    write_csv(
+        landing / "admin/buckets/arrived=2026-03-20/buckets.csv", BUCKETS,
+        "mb,m1,CPU,compute,cpu_hours,max,10,1,5,true,true,2025-12-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    result = _run(
+        "run", "--landing", str(landing), "--as-of", "2026-03-21T00:00:00Z",
+        env=_gate_env(warehouse, home),
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "assert_no_configuration_errors" in result.stdout
+    assert "bucket mb of client m1" in result.stdout
+    assert read(warehouse, "select * from marts.billing_readings order by all") == before
+    assert read(warehouse, "select * from marts.invoices order by all") == invoices_before
+    # the calculation time proves the marts are the first run's
+    assert {r["calculated_at"].isoformat() for r in before} == {"2026-03-15T00:00:00+00:00"}
+
+
+def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None:
+    landing = _landing(tmp_path / "landing")
+    # a feed that changed shape: most values are not numbers
+    write_csv(
+        landing / "meter_readings/arrived=2026-03-13/broken.csv", READINGS,
+        *(f"x{i},vm-1,compute,cpu_hours,2026-03-06T00:00:00Z,n/a" for i in range(10)),
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+    home = tmp_path / "home"
+    home.mkdir()
+    result = _run(
+        "run", "--landing", str(landing), "--as-of", "2026-03-15T00:00:00Z",
+        env=_gate_env(warehouse, home),
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "gx_raw_meter_readings" in result.stdout
+    tables = read(
+        warehouse,
+        "select table_schema from information_schema.tables where table_schema = 'marts'",
+    )
+    assert tables == []  # nothing downstream of the raw feed was built
