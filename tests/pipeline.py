@@ -7,10 +7,12 @@ end-to-end tests run the real ``tallyhouse run``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -33,25 +35,39 @@ def ingest(landing: Path, warehouse: Path, as_of: str | datetime) -> None:
         con.close()
 
 
-def dbt_build(
-    warehouse: Path, as_of: str, grace_hours: int = 48, select: str | None = None
-) -> subprocess.CompletedProcess:
-    """Run ``dbt build`` in a child process (DuckDB keeps one writer per process)."""
-    when = parse_as_of(as_of).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    args = [
+@functools.cache
+def _dbt_scratch() -> Path:
+    """This process's own dbt target and log folder: test runs never share dbt's files."""
+    return Path(tempfile.mkdtemp(prefix="tallyhouse-dbt-"))
+
+
+def dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a dbt command on ``warehouse`` in a child process (DuckDB: one writer per process)."""
+    command = [
         str(Path(sys.executable).parent / "dbt"),
-        "build",
+        *args,
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
-        "--vars",
-        json.dumps({"as_of": when, "grace_hours": grace_hours}),
+        "--target-path",
+        str(_dbt_scratch() / "target"),
+        "--log-path",
+        str(_dbt_scratch() / "logs"),
     ]
+    env = {**os.environ, "TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+
+def dbt_build(
+    warehouse: Path, as_of: str, grace_hours: int = 48, select: str | None = None
+) -> subprocess.CompletedProcess:
+    """``dbt build`` as of ``as_of``, the same variables the Dagster asset passes."""
+    when = parse_as_of(as_of).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    args = ["build", "--vars", json.dumps({"as_of": when, "grace_hours": grace_hours})]
     if select:
         args += ["--select", select]
-    env = {**os.environ, "TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
-    return subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    return dbt(warehouse, *args)
 
 
 def build_marts(landing: Path, warehouse: Path, as_of: str, grace_hours: int = 48):

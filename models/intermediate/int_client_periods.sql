@@ -2,8 +2,8 @@
 -- configuration. A period is a calendar month in the client's timezone (fixed by the first
 -- clients snapshot that lists the client). It is rated with the newest snapshot of each
 -- rating table that arrived on or before its horizon = min(cutoff, T). Nothing is billed
--- before a client's first configuration: a period whose (exclusive, local) end date is on
--- or before the arrival date of the first clients snapshot listing the client is skipped.
+-- before a client's first configuration: a period that ended (in the client's timezone) at
+-- or before the arrival of the first clients snapshot listing the client is skipped.
 with client_timezones as (
     select
         client_id,
@@ -50,7 +50,7 @@ horizons as (
     from bounds
     where
         start_at <= {{ as_of() }}
-        and period_end > cast(first_listed_at as date)
+        and end_at > first_listed_at
 ),
 
 versions as (

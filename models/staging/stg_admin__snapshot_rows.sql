@@ -2,7 +2,20 @@
 -- table's contract columns (API keys: id, name, role, client and hash only), keyed by the
 -- table's id column. Feeds the audit log.
 {% set tables = admin_tables() %}
-with snapshot_rows as (
+with versions as (
+    select
+        feed,
+        content_hash,
+        arrived as snapshot_arrived,
+        {{ arrived_at('arrived') }} as snapshot_at,
+        row_number() over (
+            partition by feed, arrived order by file_name desc, file desc
+        ) as day_rank
+    from {{ ref('stg_raw__files') }}
+    where feed like 'admin/%' and status in ('loaded', 'duplicate_file')
+),
+
+snapshot_rows as (
     {% for table, spec in tables.items() %}
         select
             '{{ table }}' as table_name,
@@ -16,18 +29,11 @@ with snapshot_rows as (
                 {% endfor %}
             ) as row_values
         from {{ source('raw', 'admin_' ~ table) }} as raw_rows
-        inner join (
-            select
-                content_hash,
-                arrived as snapshot_arrived,
-                {{ arrived_at('arrived') }} as snapshot_at,
-                row_number() over (
-                    partition by arrived order by file_name desc, file desc
-                ) as day_rank
-            from {{ ref('stg_raw__files') }}
-            where feed = 'admin/{{ table }}' and status in ('loaded', 'duplicate_file')
-        ) as versions
-            on raw_rows.content_hash = versions.content_hash and versions.day_rank = 1
+        inner join versions
+            on
+                raw_rows.content_hash = versions.content_hash
+                and versions.feed = 'admin/{{ table }}'
+                and versions.day_rank = 1
         where raw_rows.secret_columns is null and coalesce(raw_rows.{{ spec[0] }}, '') <> ''
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
