@@ -417,3 +417,37 @@ def test_disabled_client_disabled_bucket_and_flagged_assets(runs: dict[str, Path
     assert str(srv["last_seen"]) == "2026-03-31 23:00:00+00:00"  # the late reading, known at T3
     assert assets["acme/store-a"]["client_id"] == "acme"
     assert assets["acme/default"]["source_type"] == "services"
+
+
+def test_csv_export_of_one_client_holds_only_that_client(
+    runs: dict[str, Path], tmp_path: Path
+) -> None:
+    import csv
+    import subprocess
+    import sys
+
+    tallyhouse = str(Path(sys.executable).parent / "tallyhouse")
+    out = tmp_path / "export"
+    result = subprocess.run(
+        [tallyhouse, "export", "--warehouse", str(runs["t2"]), "--out", str(out),
+         "--period", "2026-03", "--client", "nyc"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["2026-03_cpu_hours.csv", "2026-03_storage_gb.csv"]
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert "acme" not in text and "off" not in text.replace("overage", "")
+    with (out / "2026-03_storage_gb.csv").open(encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["client_id"], row["usage"], row["final_cost"]) == ("nyc", "15.168237", "15.17")
+    # without --client, the latest finalized period (March at T2), every client
+    everyone = tmp_path / "all"
+    subprocess.run(
+        [tallyhouse, "export", "--warehouse", str(runs["t2"]), "--out", str(everyone)],
+        capture_output=True, text=True, check=True,
+    )
+    with (everyone / "2026-03_cpu_hours.csv").open(encoding="utf-8") as handle:
+        rows = {(r["client_id"], r["bucket_id"]): r["final_cost"] for r in csv.DictReader(handle)}
+    assert rows == {("acme", "b_cpu"): "18.81", ("nyc", "n_cpu"): "5.00"}
