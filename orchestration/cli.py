@@ -203,6 +203,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from orchestration import backtest
+
+    def build(landing: Path, warehouse: Path, as_of: str) -> int:
+        return run_pipeline(load_settings(landing, warehouse, as_of, args.grace_hours))
+
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else []
+        days = [int(d) for d in args.days.split(",")]
+        return backtest.run(
+            Path(args.landing), Path(args.warehouse_dir), seeds, days, args.scale, args.as_of,
+            build, _print,
+        )
+    except ValueError as exc:
+        _print(f"error: {exc}")
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tallyhouse",
@@ -285,6 +303,34 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--client", help="only this client's rows")
     export.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")
     export.set_defaults(func=cmd_export)
+    backtest = commands.add_parser(
+        "backtest",
+        help="score the projections against finalized periods (MAPE per aggregation)",
+        description="Build a warehouse per landing zone, replay every finalized period a few "
+        "days in with only the records known then, and print the mean absolute percentage "
+        "error of each method's projected final usage, per aggregation.",
+    )
+    backtest.add_argument(
+        "--landing", required=True,
+        help="landing zone; with --seeds, the folder that holds one generated zone per seed",
+    )
+    backtest.add_argument("--seeds", help="generator seeds, e.g. 7,11 (zones DIR/seed=S)")
+    backtest.add_argument(
+        "--days", default="5,10,15,20,25", help="replay days (default 5,10,15,20,25)"
+    )
+    backtest.add_argument(
+        "--scale", type=int, default=DEFAULT_DEMO_SCALE,
+        help=f"meter readings per generated zone (default {DEFAULT_DEMO_SCALE:,})",
+    )
+    backtest.add_argument(
+        "--as-of", dest="as_of", help="as-of time of the builds (default: the latest arrival)"
+    )
+    backtest.add_argument("--grace-hours", dest="grace_hours", type=int, help="default 48")
+    backtest.add_argument(
+        "--warehouse-dir", dest="warehouse_dir", default=str(DEFAULT_LOCAL_DIR / "backtest"),
+        help="folder for the backtest warehouses",
+    )
+    backtest.set_defaults(func=cmd_backtest)
     return parser
 
 

@@ -1,6 +1,10 @@
--- Run-rate projection of the period containing T (CONTRACT 3.7): f = elapsed share of the
--- period; sum and count usage is projected as U / f (6 places), every other aggregation
--- keeps U. The projected usage is rated like a bill.
+-- Projection of the period containing T. The contract's run-rate (CONTRACT 3.7): f = elapsed
+-- share of the period; sum and count usage is projected as U / f (6 places), every other
+-- aggregation keeps U; the projected usage is rated like a bill. Beside it, the forecast of
+-- the method that seed forecast_methods chose for the bucket's aggregation by backtest:
+-- weekday_profile = U + for each part of a day still to come, the mean usage of that
+-- weekday over the complete days so far (the mean of all complete days when that weekday
+-- was not seen yet); with no complete day yet it falls back to run_rate.
 with periods as (
     select
         client_id,
@@ -22,46 +26,160 @@ current_bills as (
     where ratings.is_bill
 ),
 
+days as (
+    select * from {{ ref('int_forecast_daily_usage') }}
+),
+
+weekday_means as (
+    select
+        client_id,
+        period_start,
+        bucket_id,
+        weekday,
+        sum(day_usage) as usage_total,
+        count(*) as day_count
+    from days
+    where is_complete
+    group by client_id, period_start, bucket_id, weekday
+),
+
+overall_means as (
+    select
+        client_id,
+        period_start,
+        bucket_id,
+        sum(day_usage) as usage_total,
+        count(*) as day_count
+    from days
+    where is_complete
+    group by client_id, period_start, bucket_id
+),
+
+-- Each day still to come adds mean * remaining_us / day_us, in exact 1e-12 units.
+remaining_days as (
+    select
+        days.client_id,
+        days.period_start,
+        days.bucket_id,
+        {{ round_div(
+            decimal10_to_units(
+                'coalesce(weekday_means.usage_total, overall_means.usage_total)'
+            ) ~ ' * 100 * cast(days.remaining_us as hugeint)',
+            'cast(days.day_us as hugeint)'
+            ~ ' * coalesce(weekday_means.day_count, overall_means.day_count)'
+        ) }} as remaining_units
+    from days
+    inner join overall_means
+        on
+            days.client_id = overall_means.client_id
+            and days.period_start = overall_means.period_start
+            and days.bucket_id = overall_means.bucket_id
+    left join weekday_means
+        on
+            days.client_id = weekday_means.client_id
+            and days.period_start = weekday_means.period_start
+            and days.bucket_id = weekday_means.bucket_id
+            and days.weekday = weekday_means.weekday
+    where not days.is_complete
+),
+
+weekday_profiles as (
+    select
+        client_id,
+        period_start,
+        bucket_id,
+        {{ micros_to_decimal6(round_div('sum(remaining_units)', '1000000')) }} as remaining_usage
+    from remaining_days
+    group by client_id, period_start, bucket_id
+),
+
+methods as (
+    select
+        aggregation,
+        method
+    from {{ ref('forecast_methods') }}
+),
+
 projected as (
+    select
+        current_bills.*,
+        case
+            when current_bills.aggregation in ('sum', 'count') and current_bills.elapsed_us > 0
+                then {{ mul_div_round6('current_bills.usage', 'current_bills.length_us', 'current_bills.elapsed_us') }}
+            else current_bills.usage
+        end as projected_usage,
+        case
+            when current_bills.aggregation in ('sum', 'count')
+                then current_bills.usage + weekday_profiles.remaining_usage
+        end as weekday_profile_usage,
+        coalesce(methods.method, 'run_rate') as chosen_method
+    from current_bills
+    left join weekday_profiles
+        on
+            current_bills.client_id = weekday_profiles.client_id
+            and current_bills.period_start = weekday_profiles.period_start
+            and current_bills.bucket_id = weekday_profiles.bucket_id
+    left join methods
+        on current_bills.aggregation = methods.aggregation
+),
+
+forecast as (
     select
         *,
         case
-            when aggregation in ('sum', 'count') and elapsed_us > 0
-                then {{ mul_div_round6('usage', 'length_us', 'elapsed_us') }}
-            else usage
-        end as projected_usage
-    from current_bills
+            when chosen_method = 'weekday_profile' and weekday_profile_usage is not null
+                then 'weekday_profile'
+            else 'run_rate'
+        end as forecast_method,
+        case
+            when chosen_method = 'weekday_profile' and weekday_profile_usage is not null
+                then weekday_profile_usage
+            else projected_usage
+        end as forecast_usage
+    from projected
 ),
 
 rated as (
     select
         *,
         commit_units * base_price
-        + greatest(projected_usage - commit_units, 0) * overage_price as projected_exact
-    from projected
+        + greatest(projected_usage - commit_units, 0) * overage_price as projected_exact,
+        commit_units * base_price
+        + greatest(forecast_usage - commit_units, 0) * overage_price as forecast_exact
+    from forecast
+),
+
+final as (
+    select
+        client_id,
+        bucket_id,
+        period_start,
+        usage as current_usage,
+        projected_usage,
+        {{ money('projected_exact', 2) }} as projected_cost,
+        case
+            when commit_units > 0
+                then cast(
+                    cast({{ round_div(
+                        decimal10_to_units('projected_usage') ~ ' * 10000',
+                        decimal10_to_units('commit_units')
+                    ) }} as decimal(38, 2)) * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
+                )
+        end as pct_of_commit,
+        case when projected_usage > commit_units then 'over_commit' else 'on_track' end as status,
+        {{ as_of() }} as calculated_at,
+        unit_type,
+        source_type,
+        aggregation,
+        commit_units,
+        'run_rate' as method,
+        forecast_method,
+        forecast_usage,
+        {{ money('forecast_exact', 2) }} as forecast_cost,
+        case when forecast_usage > commit_units then 'over_commit' else 'on_track' end
+            as forecast_status,
+        weekday_profile_usage
+    from rated
 )
 
-select
-    client_id,
-    bucket_id,
-    period_start,
-    usage as current_usage,
-    projected_usage,
-    {{ money('projected_exact', 2) }} as projected_cost,
-    case
-        when commit_units > 0
-            then cast(
-                cast({{ round_div(
-                    decimal10_to_units('projected_usage') ~ ' * 10000',
-                    decimal10_to_units('commit_units')
-                ) }} as decimal(38, 2)) * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
-            )
-    end as pct_of_commit,
-    case when projected_usage > commit_units then 'over_commit' else 'on_track' end as status,
-    {{ as_of() }} as calculated_at,
-    unit_type,
-    source_type,
-    aggregation,
-    commit_units,
-    'run_rate' as method
-from rated
+select * from final

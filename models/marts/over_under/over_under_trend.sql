@@ -1,0 +1,59 @@
+-- Overage and buffer money over the last 12 periods: the 12 months up to the latest billed
+-- period (the one containing T, a draft until finalized), every client together, with the
+-- change of overage and buffer against the month before.
+with readings as (
+    select * from {{ ref('billing_readings') }}
+),
+
+per_period as (
+    select
+        period_start,
+        sum(committed_amount) as committed_amount,
+        sum(overage_amount) as overage_amount,
+        sum(buffer_amount) as buffer_amount,
+        sum(final_cost) as final_cost,
+        count(distinct client_id) as client_count,
+        count(distinct client_id) filter (where status = 'over') as clients_with_overage,
+        count(distinct client_id) filter (where status = 'under') as clients_with_buffer,
+        count(*) filter (where status = 'over') as buckets_over,
+        count(*) filter (where status = 'under') as buckets_under,
+        bool_and(finalized) as finalized
+    from readings
+    group by period_start
+),
+
+latest as (
+    select max(period_start) as period_start
+    from per_period
+),
+
+changes as (
+    select
+        *,
+        overage_amount - lag(overage_amount) over (order by period_start) as overage_change,
+        buffer_amount - lag(buffer_amount) over (order by period_start) as buffer_change
+    from per_period
+),
+
+final as (
+    select
+        changes.period_start,
+        changes.committed_amount,
+        changes.overage_amount,
+        changes.buffer_amount,
+        changes.final_cost,
+        changes.overage_change,
+        changes.buffer_change,
+        changes.client_count,
+        changes.clients_with_overage,
+        changes.clients_with_buffer,
+        changes.buckets_over,
+        changes.buckets_under,
+        changes.finalized,
+        {{ as_of() }} as calculated_at
+    from changes
+    cross join latest
+    where changes.period_start > cast(latest.period_start - interval 12 month as date)
+)
+
+select * from final

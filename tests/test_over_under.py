@@ -1,0 +1,207 @@
+"""Over/under marts: buckets, unit types, right-size candidates, trend and new overages.
+
+A landing zone written by hand; every expected figure is worked out in the comments.
+Clients o1, o2, o3 (UTC), first configured 2026-01-01; as of T = 2026-04-10T00:00Z, so
+January to March are finalized and April is open (9 complete days of 30).
+
+bucket (client)  unit type  commit  base  overage   Jan   Feb   Mar   April (per day)
+a1 (o1)          cpu_hours     100   1     2        120    80    90    2
+a2 (o1)          gb             50   0.5   1         30    50    50   10
+b1 (o2)          cpu_hours     200   0.5   1        150   260   210   10
+c1 (o3)          gb             10   2     3         10     4     1    1
+
+Jan: a1 over 20 (40.00 overage); a2 under 20 (10.00 buffer); b1 under 50 (25.00 buffer);
+     c1 on commit.
+Feb: a1 under 20 (20.00); a2 on commit; b1 over 60 (60.00 overage); c1 under 6 (12.00).
+Mar: a1 under 10 (10.00); a2 on commit; b1 over 10 (10.00 overage); c1 under 9 (18.00).
+Apr so far (9 days): a1 18 (under 82: 82.00); a2 90 (over 40: 40.00 overage);
+     b1 90 (under 110: 55.00); c1 9 (under 1: 2.00).
+A constant daily usage forecasts U * 30 / 9 by either method: a1 60, a2 300, b1 300, c1 30.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline import build_marts, read, write_csv
+
+AS_OF = "2026-04-10T00:00:00Z"
+UNIT_TYPES = (
+    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
+    "filter_pattern"
+)
+BUCKETS = (
+    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
+    "overage_price,reviewed,enabled,created_at"
+)
+READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
+# asset, unit type, January, February, March, April per day
+USAGE = {
+    "vm-a": ("cpu_hours", 120, 80, 90, 2),
+    "disk-a": ("gb", 30, 50, 50, 10),
+    "vm-b": ("cpu_hours", 150, 260, 210, 10),
+    "disk-c": ("gb", 10, 4, 1, 1),
+}
+
+
+def _landing(root: Path) -> Path:
+    admin = root / "admin"
+    write_csv(
+        admin / "clients/arrived=2026-01-01/clients.csv",
+        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        "o1,Over One,UTC,30,true,2025-12-01",
+        "o2,Over Two,UTC,30,true,2025-12-01",
+        "o3,Over Three,UTC,30,true,2025-12-01",
+    )
+    write_csv(
+        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
+        UNIT_TYPES,
+        "cpu_hours,CPU hours,delta,sum,false,1,2,",
+        "gb,Gigabytes transferred,delta,sum,false,1,1,",
+    )
+    write_csv(
+        admin / "buckets/arrived=2026-01-01/buckets.csv",
+        BUCKETS,
+        "a1,o1,CPU,compute,cpu_hours,,100,1,2,true,true,2025-12-01",
+        "a2,o1,Transfer,compute,gb,,50,0.5,1,true,true,2025-12-01",
+        "b1,o2,CPU,compute,cpu_hours,,200,0.5,1,true,true,2025-12-01",
+        "c1,o3,Transfer,compute,gb,,10,2,3,true,true,2025-12-01",
+    )
+    write_csv(
+        admin / "assets/arrived=2026-01-01/assets.csv",
+        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
+        "vm-a,o1,compute,VM A,,true,true,2025-12-01",
+        "disk-a,o1,compute,Disk A,,true,true,2025-12-01",
+        "vm-b,o2,compute,VM B,,true,true,2025-12-01",
+        "disk-c,o3,compute,Disk C,,true,true,2025-12-01",
+    )
+    for month in (1, 2, 3):
+        rows = [
+            f"{asset}-{month},{asset},compute,{unit_type},2026-{month:02d}-15T12:00:00Z,"
+            f"{values[month - 1]}"
+            for asset, (unit_type, *values) in USAGE.items()
+        ]
+        write_csv(root / f"meter_readings/arrived=2026-{month:02d}-16/m.csv", READINGS, *rows)
+    day = date(2026, 4, 1)
+    while day <= date(2026, 4, 9):
+        rows = [
+            f"{asset}-{day},{asset},compute,{unit_type},{day}T12:00:00Z,{values[3]}"
+            for asset, (unit_type, *values) in USAGE.items()
+        ]
+        arrived = day + timedelta(days=1)
+        write_csv(root / f"meter_readings/arrived={arrived}/d.csv", READINGS, *rows)
+        day += timedelta(days=1)
+    return root
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("over_under")
+    landing = _landing(root / "landing")
+    warehouse = root / "warehouse.duckdb"
+    build_marts(landing, warehouse, AS_OF)
+    return warehouse
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    return [tuple(r.values()) for r in read(warehouse, sql)]
+
+
+def test_over_under_buckets(warehouse: Path) -> None:
+    sql = (
+        "select bucket_id, period_start::varchar, usage, commit_units, status, overage_units, "
+        "overage_amount, buffer_units, buffer_amount, pct_of_commit, finalized "
+        "from marts.over_under_buckets where bucket_id in ('a1', 'c1') order by 1, 2"
+    )
+    assert _rows(warehouse, sql) == [
+        # 120 - 100 = 20 over at 2: 40; 100 * 120 / 100 = 120.00 %
+        ("a1", "2026-01-01", D("120"), D("100"), "over", D("20"), D("40"), D("0"), D("0"),
+         D("120.00"), True),
+        ("a1", "2026-02-01", D("80"), D("100"), "under", D("0"), D("0"), D("20"), D("20"),
+         D("80.00"), True),
+        ("a1", "2026-03-01", D("90"), D("100"), "under", D("0"), D("0"), D("10"), D("10"),
+         D("90.00"), True),
+        # the open April: 9 days * 2 = 18; buffer 82 * 1
+        ("a1", "2026-04-01", D("18"), D("100"), "under", D("0"), D("0"), D("82"), D("82"),
+         D("18.00"), False),
+        ("c1", "2026-01-01", D("10"), D("10"), "on_commit", D("0"), D("0"), D("0"), D("0"),
+         D("100.00"), True),
+        # 10 - 4 = 6 unused at 2: 12
+        ("c1", "2026-02-01", D("4"), D("10"), "under", D("0"), D("0"), D("6"), D("12"),
+         D("40.00"), True),
+        ("c1", "2026-03-01", D("1"), D("10"), "under", D("0"), D("0"), D("9"), D("18"),
+         D("10.00"), True),
+        ("c1", "2026-04-01", D("9"), D("10"), "under", D("0"), D("0"), D("1"), D("2"),
+         D("90.00"), False),
+    ]
+
+
+def test_over_under_unit_types(warehouse: Path) -> None:
+    sql = (
+        "select unit_type, period_start::varchar, units_used, units_change, overage_amount, "
+        "buffer_amount, finalized from marts.over_under_unit_types order by 1, 2"
+    )
+    assert _rows(warehouse, sql) == [
+        # cpu_hours = a1 + b1: 120 + 150 = 270; overage a1 40; buffer b1 50 * 0.5 = 25
+        ("cpu_hours", "2026-01-01", D("270"), D("270"), D("40"), D("25"), True),
+        # 80 + 260 = 340 (+70); overage b1 60 * 1; buffer a1 20 * 1
+        ("cpu_hours", "2026-02-01", D("340"), D("70"), D("60"), D("20"), True),
+        # 90 + 210 = 300 (-40); overage b1 10; buffer a1 10
+        ("cpu_hours", "2026-03-01", D("300"), D("-40"), D("10"), D("10"), True),
+        # 18 + 90 = 108 (-192); buffer a1 82 * 1 + b1 110 * 0.5 = 137
+        ("cpu_hours", "2026-04-01", D("108"), D("-192"), D("0"), D("137"), False),
+        # gb = a2 + c1: 30 + 10 = 40; buffer a2 20 * 0.5 = 10
+        ("gb", "2026-01-01", D("40"), D("40"), D("0"), D("10"), True),
+        ("gb", "2026-02-01", D("54"), D("14"), D("0"), D("12"), True),  # 50 + 4; c1 6 * 2
+        ("gb", "2026-03-01", D("51"), D("-3"), D("0"), D("18"), True),  # 50 + 1; c1 9 * 2
+        # 90 + 9 = 99 (+48); a2 over 40 * 1; c1 1 * 2
+        ("gb", "2026-04-01", D("99"), D("48"), D("40"), D("2"), False),
+    ]
+
+
+def test_right_size_candidates_rank_by_buffer_money(warehouse: Path) -> None:
+    sql = (
+        "select client_id, period_start::varchar, bucket_id, unit_type, committed_amount, "
+        "buffer_units, buffer_amount, pct_unused, client_buffer_amount, client_rank, "
+        "bucket_rank from marts.right_size_candidates order by bucket_rank"
+    )
+    # latest finalized period: March. a2 is on commit, b1 over: not candidates.
+    assert _rows(warehouse, sql) == [
+        # c1: commit 10 at 2 = 20 committed; 9 unused = 18 money; 100 * 9 / 10 = 90 %
+        ("o3", "2026-03-01", "c1", "gb", D("20"), D("9"), D("18"), D("90.00"), D("18"), 1, 1),
+        # a1: 100 committed; 10 unused = 10 money; 10 %
+        ("o1", "2026-03-01", "a1", "cpu_hours", D("100"), D("10"), D("10"), D("10.00"),
+         D("10"), 2, 2),
+    ]
+
+
+def test_over_under_trend(warehouse: Path) -> None:
+    sql = (
+        "select period_start::varchar, overage_amount, buffer_amount, overage_change, "
+        "buffer_change, clients_with_overage, finalized from marts.over_under_trend order by 1"
+    )
+    assert _rows(warehouse, sql) == [
+        ("2026-01-01", D("40"), D("35"), None, None, 1, True),  # buffer a2 10 + b1 25
+        ("2026-02-01", D("60"), D("32"), D("20"), D("-3"), 1, True),  # buffer a1 20 + c1 12
+        ("2026-03-01", D("10"), D("28"), D("-50"), D("-4"), 1, True),  # buffer a1 10 + c1 18
+        # overage a2 40; buffer a1 82 + b1 55 + c1 2 = 139
+        ("2026-04-01", D("40"), D("139"), D("30"), D("111"), 1, False),
+    ]
+
+
+def test_new_overages(warehouse: Path) -> None:
+    sql = (
+        "select client_id, bucket_id, current_usage, forecast_usage, forecast_overage_units, "
+        "forecast_cost, previous_usage, previous_status from marts.new_overages order by 2"
+    )
+    # a2: 90 * 30 / 9 = 300 > 50, on commit in March -> new; 50 * 0.5 + 250 * 1 = 275.00
+    # c1: 9 * 30 / 9 = 30 > 10, under in March -> new; 10 * 2 + 20 * 3 = 80.00
+    # b1: 300 > 200 but already over in March; a1: 60 < 100
+    assert _rows(warehouse, sql) == [
+        ("o1", "a2", D("90"), D("300"), D("250"), D("275.00"), D("50"), "on_commit"),
+        ("o3", "c1", D("9"), D("30"), D("20"), D("80.00"), D("1"), "under"),
+    ]
