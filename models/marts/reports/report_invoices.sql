@@ -1,0 +1,51 @@
+-- Every invoice with its client's name (newest clients snapshot) and status as of T, and the
+-- days it is overdue: the number of days from its due date to T's local date in the client's
+-- timezone when the invoice is overdue, else 0.
+with invoices as (
+    select * from {{ ref('invoices') }}
+),
+
+clients as (
+    select
+        clients.client_id,
+        max_by(clients.client_name, clients.row_number) as client_name
+    from {{ ref('stg_admin__clients') }} as clients
+    inner join {{ ref('stg_admin__versions') }} as versions
+        on
+            versions.table_name = 'clients'
+            and versions.is_latest
+            and clients.snapshot_arrived = versions.snapshot_arrived
+    group by clients.client_id
+),
+
+final as (
+    select
+        invoices.client_id,
+        clients.client_name,
+        invoices.period_start,
+        invoices.period_end,
+        invoices.due_date,
+        invoices.charges,
+        invoices.adjustments,
+        invoices.subtotal,
+        invoices.credits_applied,
+        invoices.amount_due,
+        invoices.paid_amount,
+        invoices.balance,
+        invoices.status,
+        case
+            when invoices.status = 'overdue'
+                then date_diff(
+                    'day',
+                    invoices.due_date,
+                    cast(timezone(invoices.timezone, {{ as_of() }}) as date)
+                )
+            else 0
+        end as days_overdue,
+        invoices.finalized,
+        {{ as_of() }} as calculated_at
+    from invoices
+    left join clients on invoices.client_id = clients.client_id
+)
+
+select * from final

@@ -1,0 +1,23 @@
+-- Usage across all clients per billing period and unit type: the total of the buckets'
+-- usage U, how many clients have a bucket of that unit type (and how many used it), and
+-- what it was billed (sum of final costs).
+with readings as (
+    select * from {{ ref('billing_readings') }}
+),
+
+final as (
+    select
+        period_start,
+        unit_type,
+        {{ money('sum(usage)') }} as total_usage,
+        count(distinct client_id) as clients,
+        count(distinct client_id) filter (where usage > 0) as clients_with_usage,
+        count(*) as buckets,
+        cast(sum(final_cost) as decimal(38, 2)) as cost,
+        bool_and(finalized) as finalized,
+        {{ as_of() }} as calculated_at
+    from readings
+    group by period_start, unit_type
+)
+
+select * from final

@@ -1,0 +1,140 @@
+-- Consumption of platform services per client by day, week (Monday first) and calendar
+-- month in the client's timezone: one row per client, grain, period and metric (the unit
+-- type its events are billed in: sms_outbound, email_outbound, whatsapp_inbound and
+-- _outbound, call minutes, video call minutes, bot sessions, and the other services), with
+-- the quantity of the period before of the same grain and the change. Quantities sum the
+-- valid, deduplicated service events known as of T. A period without events follows one
+-- with events as a row of quantity 0; periods after T's local date are not shown.
+with events as (
+    select
+        records.event_client_id as client_id,
+        records.unit_type,
+        records.value as quantity,
+        timezone(coalesce(timezones.timezone, 'UTC'), records.recorded_at) as local_at,
+        coalesce(timezones.timezone, 'UTC') as timezone
+    from {{ ref('int_usage_records') }} as records
+    left join {{ ref('int_client_timezones') }} as timezones
+        on records.event_client_id = timezones.client_id and timezones.is_valid_timezone
+    where records.feed = 'service_events' and not records.is_duplicate
+),
+
+grains as (
+    select
+        'day' as grain,
+        interval 1 day as step
+    union all
+    select
+        'week' as grain,
+        interval 7 day as step
+    union all
+    select
+        'month' as grain,
+        interval 1 month as step
+),
+
+bucketed as (
+    select
+        events.client_id,
+        events.timezone,
+        events.unit_type,
+        grains.grain,
+        grains.step,
+        events.quantity,
+        cast(date_trunc(grains.grain, events.local_at) as date) as period_start
+    from events
+    cross join grains
+),
+
+quantities as (
+    select
+        client_id,
+        unit_type,
+        grain,
+        period_start,
+        any_value(timezone) as timezone,
+        any_value(step) as step,
+        sum(quantity) as quantity,
+        count(*) as events
+    from bucketed
+    group by client_id, unit_type, grain, period_start
+),
+
+periods as (
+    select
+        client_id,
+        unit_type,
+        grain,
+        period_start,
+        timezone,
+        step
+    from quantities
+    union
+    select
+        client_id,
+        unit_type,
+        grain,
+        cast(period_start + step as date) as period_start,
+        timezone,
+        step
+    from quantities
+    where cast(period_start + step as date) <= cast(timezone(timezone, {{ as_of() }}) as date)
+),
+
+compared as (
+    select
+        periods.client_id,
+        periods.grain,
+        periods.period_start,
+        cast(periods.period_start + periods.step as date) as period_end,
+        periods.unit_type,
+        periods.timezone,
+        coalesce(current_period.quantity, 0) as quantity,
+        coalesce(current_period.events, 0) as events,
+        coalesce(previous_period.quantity, 0) as previous_quantity
+    from periods
+    left join quantities as current_period
+        on
+            periods.client_id = current_period.client_id
+            and periods.unit_type = current_period.unit_type
+            and periods.grain = current_period.grain
+            and periods.period_start = current_period.period_start
+    left join quantities as previous_period
+        on
+            periods.client_id = previous_period.client_id
+            and periods.unit_type = previous_period.unit_type
+            and periods.grain = previous_period.grain
+            and periods.period_start = cast(previous_period.period_start + previous_period.step as date)
+),
+
+final as (
+    select
+        compared.client_id,
+        compared.grain,
+        compared.period_start,
+        compared.period_end,
+        compared.unit_type as metric,
+        services.service,
+        services.direction,
+        {{ money('compared.quantity') }} as quantity,
+        {{ money('compared.previous_quantity') }} as previous_quantity,
+        {{ money('compared.quantity - compared.previous_quantity') }} as change,
+        case
+            when compared.previous_quantity > 0
+                then cast(
+                    {{ round_div(
+                        decimal10_to_units('compared.quantity - compared.previous_quantity')
+                        ~ ' * 10000',
+                        decimal10_to_units('compared.previous_quantity')
+                    ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
+                )
+        end as change_pct,
+        compared.events,
+        timezone(compared.timezone, cast(compared.period_end as timestamp))
+        <= {{ as_of() }} as is_complete,
+        {{ as_of() }} as calculated_at
+    from compared
+    left join {{ ref('service_unit_types') }} as services
+        on compared.unit_type = services.unit_type
+)
+
+select * from final

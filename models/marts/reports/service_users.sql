@@ -1,0 +1,64 @@
+-- The users of the newest users snapshot arrived on or before T: name, role, channels and
+-- whether the user is active at T (created on or before T, not deactivated by T). The e-mail
+-- address never reaches the mart whole: it is masked to the first letter of the mailbox, the
+-- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com).
+with users as (
+    select users.*
+    from {{ ref('stg_admin__users') }} as users
+    inner join {{ ref('stg_admin__versions') }} as versions
+        on
+            versions.table_name = 'users'
+            and versions.is_latest
+            and users.snapshot_arrived = versions.snapshot_arrived
+),
+
+latest as (
+    -- one row per user (the last row of the file wins when an id repeats)
+    select
+        user_id,
+        max_by(client_id, row_number) as client_id,
+        max_by(user_name, row_number) as user_name,
+        max_by(trim(email), row_number) as email,
+        max_by(role, row_number) as role,
+        max_by(channels, row_number) as channels,
+        max_by(created_at, row_number) as created_at,
+        max_by(deactivated_at, row_number) as deactivated_at
+    from users
+    group by user_id
+),
+
+parts as (
+    select
+        *,
+        split_part(email, '@', 1) as mailbox,
+        split_part(email, '@', -1) as domain
+    from latest
+),
+
+final as (
+    select
+        user_id,
+        client_id,
+        user_name as name,
+        case
+            when coalesce(email, '') = '' then null
+            when
+                email not like '%_@_%'
+                then '***'
+            when domain like '%.%'
+                then
+                    left(mailbox, 1) || '***@' || left(domain, 1) || '***.'
+                    || split_part(domain, '.', -1)
+            else left(mailbox, 1) || '***@' || left(domain, 1) || '***'
+        end as email_masked,
+        role,
+        channels,
+        coalesce(created_at <= {{ as_of() }}, true)
+        and coalesce(deactivated_at > {{ as_of() }}, true) as is_active,
+        created_at,
+        deactivated_at,
+        {{ as_of() }} as calculated_at
+    from parts
+)
+
+select * from final
