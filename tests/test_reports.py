@@ -521,11 +521,6 @@ def test_no_full_email_address_in_the_marts_but_the_audit_log(warehouse: Path) -
         assert not any(email in value for email in EMAILS), value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="marts.audit_log copies every users snapshot row whole, e-mail included "
-    "(macro admin_tables); remove this mark once the audit log masks it",
-)
 def test_no_full_email_address_anywhere_in_the_marts(warehouse: Path) -> None:
     values = _string_values(warehouse, _marts(warehouse))
     assert not [v for v in values if any(email in v for email in EMAILS)]

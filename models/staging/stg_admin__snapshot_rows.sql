@@ -1,6 +1,6 @@
 -- Every row of every admin snapshot arrived on or before T as a JSON object of the
--- table's contract columns (API keys: id, name, role, client and hash only), keyed by the
--- table's id column. Feeds the audit log.
+-- table's contract columns (API keys: id, name, role, client and hash only; users' e-mail
+-- masked), keyed by the table's id column. Feeds the audit log.
 {% set tables = admin_tables() %}
 with versions as (
     select
@@ -25,7 +25,11 @@ snapshot_rows as (
             raw_rows.row_number,
             json_object(
                 {% for column in spec[1] %}
-                    '{{ column }}', raw_rows.{{ column }}{{ ',' if not loop.last }}
+                    {% if column == 'email' %}
+                        '{{ column }}', {{ mask_email('raw_rows.email') }}{{ ',' if not loop.last }}
+                    {% else %}
+                        '{{ column }}', raw_rows.{{ column }}{{ ',' if not loop.last }}
+                    {% endif %}
                 {% endfor %}
             ) as row_values
         from {{ source('raw', 'admin_' ~ table) }} as raw_rows

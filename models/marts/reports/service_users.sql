@@ -27,30 +27,12 @@ latest as (
     group by user_id
 ),
 
-parts as (
-    select
-        *,
-        split_part(email, '@', 1) as mailbox,
-        split_part(email, '@', -1) as domain
-    from latest
-),
-
 final as (
     select
         user_id,
         client_id,
         user_name as name,
-        case
-            when coalesce(email, '') = '' then null
-            when
-                email not like '%_@_%'
-                then '***'
-            when domain like '%.%'
-                then
-                    left(mailbox, 1) || '***@' || left(domain, 1) || '***.'
-                    || split_part(domain, '.', -1)
-            else left(mailbox, 1) || '***@' || left(domain, 1) || '***'
-        end as email_masked,
+        {{ mask_email('email') }} as email_masked,
         role,
         channels,
         coalesce(created_at <= {{ as_of() }}, true)
@@ -58,7 +40,7 @@ final as (
         created_at,
         deactivated_at,
         {{ as_of() }} as calculated_at
-    from parts
+    from latest
 )
 
 select * from final
