@@ -151,6 +151,11 @@ def test_a_count_bucket_across_summer_time_with_a_partial_day(warehouse: Path) -
     # weekday profile: Mon-Fri mean 2, Sat and Sun 0. Thursday Mar 12 has 4 of its 24 hours
     # left: 2 * 4 / 24 = 0.333333; Mar 13-31 hold 13 weekdays: 26. 18 + 26.333333 = 44.333333
     assert row["weekday_profile_usage"] == D("44.333333")
+    (seed,) = read(
+        warehouse, "select method from reference.forecast_methods where aggregation = 'count'"
+    )
+    expected = D("44.333333") if seed["method"] == "weekday_profile" else D("47.257951")
+    assert (row["forecast_method"], row["forecast_usage"]) == (seed["method"], expected)
 
 
 def test_other_aggregations_keep_the_usage_so_far(warehouse: Path) -> None:
