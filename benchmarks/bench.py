@@ -1,0 +1,229 @@
+"""Benchmark: the pipeline against the bare-DuckDB lower bound, with peak memory.
+
+    .venv/bin/python benchmarks/bench.py --scales 1000000,10000000 --repeats 3
+
+For each scale (meter readings) it generates a landing zone once (cached under
+``.tallyhouse/bench/``), then, ``--repeats`` times each: the bare lower bound
+(``benchmarks/lower_bound.sql``: load, deduplicate, bind, aggregate, nothing else), ingest
+alone, ``dbt build`` alone on the ingested warehouse, and the whole ``tallyhouse run`` on a
+fresh warehouse. It also times ``tallyhouse run`` on an empty landing zone (the fixed
+overhead). Every step runs in a child process; its peak memory is the largest resident set
+of that process tree (``ru_maxrss`` of the reaped child). Medians are printed and written,
+with the raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+AS_OF = "2026-11-05T00:00:00Z"
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_rss_mib: float
+
+
+@dataclass
+class ScaleResult:
+    scale: int
+    landing_bytes: int
+    steps: dict[str, list[Measure]] = field(default_factory=dict)
+
+    def median(self, step: str) -> float:
+        return statistics.median(m.seconds for m in self.steps[step])
+
+    def peak(self, step: str) -> float:
+        return max(m.peak_rss_mib for m in self.steps[step])
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run ``command`` to completion; its wall time and the peak RSS of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=REPO, env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        tail = output.decode(errors="replace")[-3000:]
+        raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{tail}")
+    return Measure(round(elapsed, 3), round(usage.ru_maxrss / 1024, 1))
+
+
+def landing_zone(cache: Path, scale: int, seed: int) -> Path:
+    landing = cache / f"landing-{scale}-seed{seed}"
+    marker = landing / ".complete"
+    if not marker.exists():
+        shutil.rmtree(landing, ignore_errors=True)
+        print(f"generating {scale:,} readings into {landing} (cached for later runs)", flush=True)
+        measure = timed([str(BIN / "tallyhouse"), "generate", "--out", str(landing),
+                         "--scale", str(scale), "--seed", str(seed)])
+        print(f"  generated in {measure.seconds:.1f}s, peak {measure.peak_rss_mib:,.0f} MiB")
+        marker.write_text(json.dumps(asdict(measure)), encoding="utf-8")
+    return landing
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def lower_bound(landing: Path, work: Path) -> Measure:
+    script = (REPO / "benchmarks/lower_bound.sql").read_text(encoding="utf-8")
+    script = script.replace("{landing}", str(landing)).replace("{as_of}", AS_OF)
+    database = work / "lower_bound.duckdb"
+    database.unlink(missing_ok=True)
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        "con.execute(\"set memory_limit = '8GB'\"); con.execute('set threads = 2'); "
+        "con.execute(open(sys.argv[2]).read()); con.close()"
+    )
+    script_path = work / "lower_bound.sql"
+    script_path.write_text(script, encoding="utf-8")
+    return timed([sys.executable, "-c", code, str(database), str(script_path)])
+
+
+def ingest_only(landing: Path, warehouse: Path) -> Measure:
+    code = (
+        "import sys; from pathlib import Path; "
+        "from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS; "
+        "from orchestration.ingest.loader import connect, ingest_feed; "
+        "from orchestration.settings import parse_as_of; "
+        "con = connect(Path(sys.argv[2])); "
+        "[ingest_feed(con, Path(sys.argv[1]), f, parse_as_of(sys.argv[3])) "
+        " for f in ADMIN_TABLES + USAGE_FEEDS]; con.close()"
+    )
+    return timed([sys.executable, "-c", code, str(landing), str(warehouse), AS_OF])
+
+
+def dbt_only(warehouse: Path, work: Path) -> Measure:
+    variables = json.dumps({"as_of": AS_OF.replace("Z", "+00:00"), "grace_hours": 48})
+    return timed(
+        [str(BIN / "dbt"), "build", "--exclude", "test_type:unit", "--vars", variables,
+         "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
+        env={"TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"},
+    )
+
+
+def whole_run(landing: Path, warehouse: Path, work: Path) -> Measure:
+    home = work / "dagster_home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    return timed(
+        [str(BIN / "tallyhouse"), "run", "--landing", str(landing), "--warehouse",
+         str(warehouse), "--as-of", AS_OF],
+        env={"DAGSTER_HOME": str(home)},
+    )
+
+
+def fresh(path: Path) -> Path:
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return path
+
+
+def bench_scale(scale: int, repeats: int, seed: int, cache: Path, work: Path) -> ScaleResult:
+    landing = landing_zone(cache, scale, seed)
+    result = ScaleResult(scale, folder_bytes(landing))
+    for attempt in range(1, repeats + 1):
+        steps = {
+            "lower_bound": lambda: lower_bound(landing, work),
+            "ingest": lambda: ingest_only(landing, fresh(work / "steps.duckdb")),
+            "dbt_build": lambda: dbt_only(work / "steps.duckdb", work),
+            "tallyhouse_run": lambda: whole_run(landing, fresh(work / "run.duckdb"), work),
+        }
+        for name, step in steps.items():
+            measure = step()
+            result.steps.setdefault(name, []).append(measure)
+            print(f"  {scale:>12,} readings  run {attempt}/{repeats}  {name:<15}"
+                  f"{measure.seconds:>9.1f}s  peak {measure.peak_rss_mib:>8,.0f} MiB", flush=True)
+    return result
+
+
+def report(results: list[ScaleResult], overhead: list[Measure]) -> list[str]:
+    lines = [
+        "| readings | lower bound | ingest | dbt build | tallyhouse run | run / lower bound "
+        "| peak memory (run) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = r.median("tallyhouse_run") / r.median("lower_bound")
+        lines.append(
+            f"| {r.scale:,} | {r.median('lower_bound'):.1f} s | {r.median('ingest'):.1f} s "
+            f"| {r.median('dbt_build'):.1f} s | {r.median('tallyhouse_run'):.1f} s "
+            f"| {ratio:.1f}x | {r.peak('tallyhouse_run'):,.0f} MiB |"
+        )
+    fixed = statistics.median(m.seconds for m in overhead)
+    lines.append("")
+    lines.append(f"Fixed overhead (`tallyhouse run` on an empty landing zone): {fixed:.1f} s "
+                 f"(median of {len(overhead)}).")
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        growth = large.median("tallyhouse_run") / small.median("tallyhouse_run")
+        lines.append(
+            f"From {small.scale:,} to {large.scale:,} readings ({large.scale / small.scale:.0f}x) "
+            f"the run took {growth:.1f}x as long."
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1000000,10000000",
+                        help="comma-separated meter-reading counts (default 1000000,10000000)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per step (default 3)")
+    parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument("--cache", default=str(REPO / ".tallyhouse/bench"),
+                        help="folder for the generated landing zones (kept between runs)")
+    parser.add_argument("--out", default=str(REPO / "benchmarks/results.json"),
+                        help="where to write the figures (JSON)")
+    args = parser.parse_args(argv)
+    scales = [int(s) for s in args.scales.split(",") if s]
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tallyhouse-bench-", dir=cache) as tmp:
+        work = Path(tmp)
+        empty = work / "empty_landing"
+        empty.mkdir()
+        overhead = [whole_run(empty, fresh(work / "empty.duckdb"), work)
+                    for _ in range(args.repeats)]
+        print("fixed overhead: " + ", ".join(f"{m.seconds:.1f}s" for m in overhead), flush=True)
+        for scale in scales:
+            results.append(bench_scale(scale, args.repeats, args.seed, cache, work))
+    lines = report(results, overhead)
+    print("\n".join(lines))
+    Path(args.out).write_text(json.dumps({
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "as_of": AS_OF,
+        "fixed_overhead": [asdict(m) for m in overhead],
+        "scales": [{"scale": r.scale, "landing_bytes": r.landing_bytes,
+                    "steps": {k: [asdict(m) for m in v] for k, v in r.steps.items()}}
+                   for r in results],
+        "summary": lines,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
