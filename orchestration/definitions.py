@@ -1,4 +1,4 @@
-"""The Tallyhouse code location: ingest, quality checks and the dbt project."""
+"""The Tallyhouse code location: ingest, quality checks, the dbt project and their automation."""
 
 from __future__ import annotations
 
@@ -7,15 +7,27 @@ import shutil
 import sys
 from pathlib import Path
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.automation import (
+    MATERIALIZE_ALL_JOB,
+    NIGHTLY_JOB,
+    build_finalize_schedule,
+    landing_zone_sensor,
+    nightly_rating_schedule,
+)
 from orchestration.defs.dbt import dbt_project, tallyhouse_dbt
+from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
 from orchestration.defs.quality import raw_feed_checks
 from orchestration.settings import load_settings
 
-MATERIALIZE_ALL_JOB = "materialize_all"
+FRESHNESS_JOB = "freshness_checks"
+FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
+# Jobs that write the warehouse; deploy/dagster.production.yaml runs one of them at a time.
+WRITER_TAGS = {"tallyhouse/warehouse": "write"}
+__all__ = ["MATERIALIZE_ALL_JOB", "FRESHNESS_JOB", "NIGHTLY_JOB", "build_definitions", "defs"]
 
 
 def dbt_executable() -> str:
@@ -27,17 +39,45 @@ def dbt_executable() -> str:
 def build_definitions() -> Definitions:
     dbt_project.prepare_if_dev()
     settings = load_settings()
-    os.environ.update({k: v for k, v in settings.env().items() if k not in os.environ})
+    # dbt's profile and the checks read these; the as-of time is not exported: each run
+    # carries its own (settings.load_run_settings).
+    exported = {k: v for k, v in settings.env().items() if k != "TALLYHOUSE_AS_OF"}
+    os.environ.update({k: v for k, v in exported.items() if k not in os.environ})
+    freshness = AssetSelection.checks(*freshness_checks)
+    materialize_all = define_asset_job(
+        MATERIALIZE_ALL_JOB,
+        selection=AssetSelection.all() - freshness,
+        tags=WRITER_TAGS,
+        description="Ingest the landing zone and build every mart, checks included.",
+    )
+    nightly = define_asset_job(
+        NIGHTLY_JOB,
+        selection=AssetSelection.assets(tallyhouse_dbt) - freshness,
+        tags=WRITER_TAGS,
+        description="Rate usage and rebuild every mart (projections and over/under included) "
+        "from the raw tables as of the run's as-of time; ingest is left to the sensor.",
+    )
+    freshness_job = define_asset_job(
+        FRESHNESS_JOB,
+        selection=freshness,
+        description="Judge the warehouse's freshness against the clock.",
+    )
     return Definitions(
         assets=[ingest_landing_zone, tallyhouse_dbt],
-        asset_checks=raw_feed_checks,
-        jobs=[
-            define_asset_job(
-                MATERIALIZE_ALL_JOB,
-                selection=AssetSelection.all(),
-                description="Ingest the landing zone and build every mart, checks included.",
-            )
+        asset_checks=[*raw_feed_checks, *freshness_checks],
+        jobs=[materialize_all, nightly, freshness_job],
+        schedules=[
+            nightly_rating_schedule,
+            build_finalize_schedule(settings.grace_hours),
+            ScheduleDefinition(
+                name="freshness_hourly",
+                cron_schedule=FRESHNESS_CRON,
+                job_name=FRESHNESS_JOB,
+                execution_timezone="UTC",
+                description="Evaluates the freshness checks every hour.",
+            ),
         ],
+        sensors=[landing_zone_sensor],
         resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
     )
 

@@ -7,6 +7,7 @@ line always materialize the same warehouse from the same landing zone.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
+AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
 
 
 def parse_as_of(text: str | None) -> datetime:
@@ -101,3 +103,16 @@ def load_settings(
         threads=int(env.get("TALLYHOUSE_THREADS", "2")),
         temp_directory=Path(temp).resolve() if temp else None,
     )
+
+
+def load_run_settings(tags: Mapping[str, str], created: datetime | None = None) -> Settings:
+    """Settings of one Dagster run, whose as-of time is fixed for all its steps.
+
+    The run's ``tallyhouse/as_of`` tag wins (set by ``tallyhouse run``, the sensor and the
+    schedules); else ``TALLYHOUSE_AS_OF``; else the time the run was created, so that a run
+    launched by hand from the UI ingests and rates as of one instant.
+    """
+    as_of = tags.get(AS_OF_TAG) or os.environ.get("TALLYHOUSE_AS_OF")
+    if not as_of and created is not None:
+        as_of = created.astimezone(UTC).replace(microsecond=0).isoformat()
+    return load_settings(as_of=as_of or None)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
 from dagster import AssetKey
 
 from orchestration.settings import REPO_ROOT
@@ -15,6 +18,13 @@ PUBLIC_MARTS = (
     "billing_readings", "billing_adjustments", "invoices", "credit_grants", "projections",
     "over_under_clients", "assets", "usage_limits", "audit_log", "quarantine", "ingest_log",
 )
+
+# Groups in the order money flows: landed files to raw, staging, rating, the bills, then what
+# finance reads about them.
+FLOW_GROUPS = {
+    "ingest", "reference", "staging", "rating", "billing", "invoicing", "projections",
+    "over_under", "reports", "audit", "ingest_quality",
+}
 
 
 def test_dagster_definitions_validate() -> None:
@@ -53,3 +63,88 @@ def test_every_asset_has_a_group_an_owner_and_a_description() -> None:
         assert node.group_name and node.group_name != "default", key
         assert node.owners, key
         assert node.description, key
+
+
+def test_every_asset_and_check_is_in_the_warehouse_pool_whose_limit_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+    from orchestration.defs.constants import WAREHOUSE_POOL
+
+    definitions = [*defs.assets, *defs.asset_checks]
+    assert len(definitions) >= 5  # ingest, dbt, two expectation suites, freshness checks
+    for definition in definitions:
+        assert definition.op.pool == WAREHOUSE_POOL, definition.op.name
+    # dbt's tests run inside the dbt op, so the dbt checks hold the same pool
+    graph = defs.resolve_asset_graph()
+    dbt_checks = [key for key in graph.asset_check_keys if key.name.startswith("not_null")]
+    assert dbt_checks
+
+    # the repository's dagster.yaml, in a home of its own (its storage paths are relative)
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.chdir(tmp_path)
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+        instance.event_log_storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+        assert instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).slot_count == 1
+
+
+def test_assets_carry_kinds_and_code_versions() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if not node.is_materializable:
+            continue
+        assert node.code_version, key
+        kinds = node.kinds
+        assert "duckdb" in kinds, key
+    invoices = graph.get(AssetKey(["marts", "invoices"]))
+    assert "dbt" in invoices.kinds
+    assert "team:finance" in invoices.owners
+    groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups <= FLOW_GROUPS, groups - FLOW_GROUPS
+
+
+def test_production_instance_config_validates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy/dagster.production.yaml against Dagster's own schemas, without a database."""
+    from dagster._config import process_config
+    from dagster._core.instance.config import dagster_instance_config
+    from dagster._serdes.config_class import ConfigurableClassData
+    from dagster_docker import DockerRunLauncher
+    from dagster_postgres import DagsterPostgresStorage
+
+    env = {
+        "DAGSTER_PG_HOST": "db.internal", "DAGSTER_PG_PORT": "5432",
+        "DAGSTER_PG_USERNAME": "dagster", "DAGSTER_PG_PASSWORD": "secret",
+        "DAGSTER_PG_DB": "dagster", "TALLYHOUSE_IMAGE": "tallyhouse:1",
+        "TALLYHOUSE_DOCKER_NETWORK": "tallyhouse", "DAGSTER_COMPUTE_LOG_DIR": "/data/logs",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config, custom_class = dagster_instance_config(
+        str(REPO_ROOT / "deploy"), "dagster.production.yaml"
+    )
+    assert custom_class is None
+    storage = process_config(DagsterPostgresStorage.config_type(), config["storage"]["postgres"])
+    assert storage.success, storage.errors
+    assert storage.value["postgres_db"]["hostname"] == "db.internal"
+    assert storage.value["postgres_db"]["port"] == 5432
+
+    launcher = config["run_launcher"]
+    assert (launcher["module"], launcher["class"]) == ("dagster_docker", "DockerRunLauncher")
+    checked = process_config(DockerRunLauncher.config_type(), launcher["config"])
+    assert checked.success, checked.errors
+    rehydrated = ConfigurableClassData(
+        launcher["module"], launcher["class"], yaml.safe_dump(launcher["config"])
+    ).rehydrate(DockerRunLauncher)  # builds the launcher; Docker is only called at launch
+    assert rehydrated.image == "tallyhouse:1"
+
+    assert config["concurrency"]["pools"]["default_limit"] == 1
+    limits = config["concurrency"]["runs"]["tag_concurrency_limits"]
+    assert {"key": "tallyhouse/warehouse", "value": "write", "limit": 1} in limits

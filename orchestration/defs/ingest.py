@@ -1,13 +1,33 @@
 """Ingest assets: the landing zone's files loaded once, as text, into schema raw."""
 
+import functools
+import hashlib
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from orchestration.defs.constants import INGEST_GROUP, OWNER, WAREHOUSE_POOL, raw_key
+from orchestration.defs.constants import (
+    INGEST_GROUP,
+    OWNER,
+    WAREHOUSE_POOL,
+    raw_key,
+    run_settings,
+)
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS, Feed
 from orchestration.ingest.loader import connect, ensure_raw_schema, ingest_feed
-from orchestration.settings import load_settings
 
 FEEDS: tuple[Feed, ...] = ADMIN_TABLES + USAGE_FEEDS  # admin first: suppressions act at ingest
+INGEST_PACKAGE = Path(__file__).resolve().parent.parent / "ingest"
+
+
+@functools.cache
+def ingest_code_version() -> str:
+    """A digest of the ingest package's source: it changes exactly when ingest's code does."""
+    digest = hashlib.sha256()
+    for path in sorted(INGEST_PACKAGE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 _DESCRIPTIONS = {
     "meter_readings": "Raw meter readings (telemetry of compute, storage and network assets) "
@@ -29,6 +49,7 @@ def _spec(feed: Feed) -> AssetSpec:
         owners=[OWNER],
         kinds={"duckdb", "python"},
         description=description,
+        code_version=ingest_code_version(),
     )
 
 
@@ -39,6 +60,7 @@ MANIFEST_SPEC = AssetSpec(
     kinds={"duckdb"},
     description="Every landed file seen by ingest: path, arrival day, content hash, row count, "
     "and whether it could be read.",
+    code_version=ingest_code_version(),
 )
 
 
@@ -49,6 +71,7 @@ SUPPRESSED_SPEC = AssetSpec(
     kinds={"duckdb"},
     description="Meter readings dropped at ingest by a suppression rule, counted per rule "
     "and file (no raw row is stored for them).",
+    code_version=ingest_code_version(),
 )
 
 
@@ -59,7 +82,7 @@ SUPPRESSED_SPEC = AssetSpec(
     description="Load every file that arrived on or before the as-of time into schema raw.",
 )
 def ingest_landing_zone(context: AssetExecutionContext):
-    settings = load_settings()
+    settings = run_settings(context)
     context.log.info(f"ingesting {settings.landing} as of {settings.as_of_iso}")
     con = connect(
         settings.warehouse, settings.memory_limit, settings.threads, settings.temp_directory
