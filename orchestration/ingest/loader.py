@@ -26,6 +26,7 @@ from orchestration.ingest.feeds import ALL_FEEDS, SUPPORTED_SUFFIXES, Feed
 log = logging.getLogger(__name__)
 
 ARRIVED_PREFIX = "arrived="
+BATCH_ROWS = 1_000_000  # rows staged before a commit: full row groups go straight to disk
 
 # A value that looks like a clear-text credential (provider-style secret keys and tokens).
 SECRET_PATTERN = (
@@ -197,7 +198,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
 
 
 def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[str]:
-    """Read a file into temp table ``_landed`` (all text, ``_row_number``); return its columns."""
+    """Read a file into temp view ``_landed`` (all text, ``_row_number``); return its columns."""
     path = _literal(str(landed.path))
     suffix = landed.path.suffix.lower()
     if suffix == ".csv":
@@ -210,14 +211,14 @@ def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[
         source = f"read_parquet({path}, hive_partitioning = false)"
     else:
         return _read_jsonl_into_temp(con, landed)
-    con.execute(f"create or replace temp table _landed_typed as select * from {source}")
-    names = [row[0] for row in con.execute("describe _landed_typed").fetchall()]
+    names = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
     casts = ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
+    # one copy, in file order; the row number is the row's position (rowid) in that copy
+    con.execute(f"create or replace temp table _landed_src as select {casts} from {source}")
     con.execute(
-        f"create or replace temp table _landed as "
-        f"select row_number() over (order by rowid) as _row_number, {casts} from _landed_typed"
+        "create or replace temp view _landed as select rowid + 1 as _row_number, * "
+        "from _landed_src"
     )
-    con.execute("drop table _landed_typed")
     return names
 
 
@@ -249,9 +250,10 @@ def _read_jsonl_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) ->
     )
     select_fields = f", {fields}" if fields else ""
     con.execute(
-        f"create or replace temp table _landed as select _row_number{select_fields}, "
+        f"create or replace temp table _landed_src as select _row_number{select_fields}, "
         "line as _raw_line from _jsonl_lines where trim(line) <> ''"
     )
+    con.execute("create or replace temp view _landed as select * from _landed_src")
     con.execute("drop table _jsonl_lines")
     return names
 
@@ -265,18 +267,19 @@ def _column_map(names: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _suppression_rules(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> None:
-    """Temp table ``_rules``: rules of the newest suppressions snapshot in force at arrival."""
-    con.execute(
+def suppression_rules(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile
+) -> list[tuple[str, str]]:
+    """(pattern_type, pattern) of the newest suppressions snapshot in force at arrival."""
+    return con.execute(
         """
-        create or replace temp table _rules as
         with newest as (
             select file from raw.admin_suppressions
             where arrived <= ?
             order by arrived desc, file desc
             limit 1
         )
-        select distinct trim(s.pattern) as pattern, lower(trim(s.pattern_type)) as pattern_type
+        select distinct lower(trim(s.pattern_type)) as pattern_type, trim(s.pattern) as pattern
         from raw.admin_suppressions as s
         inner join newest on s.file = newest.file
         where s.secret_columns is null
@@ -284,9 +287,20 @@ def _suppression_rules(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> No
           and lower(trim(s.pattern_type)) in ('asset_id', 'description')
           and (coalesce(trim(s.created_at), '') = ''
                or try_cast(trim(s.created_at) as timestamptz) <= ?)
+        order by all
         """,
         [landed.arrived, landed.arrived_at],
+    ).fetchall()
+
+
+def _suppressed_by(rules: list[tuple[str, str]]) -> str:
+    """SQL naming the first rule (in (pattern_type, pattern) order) that drops a row, or null."""
+    whens = " ".join(
+        f"when {_ident(pattern_type)} glob {_literal(pattern)} "
+        f"then {_literal(pattern_type + chr(31) + pattern)}"
+        for pattern_type, pattern in rules
     )
+    return f"case {whens} end"
 
 
 def _load_rows(
@@ -296,7 +310,7 @@ def _load_rows(
     names: list[str],
     now: datetime,
 ) -> tuple[int, int]:
-    """Insert the rows of temp table ``_landed`` into the raw table; return (loaded, suppressed)."""
+    """Stage the rows of ``_landed`` for the raw table; return (loaded, suppressed)."""
     feed = landed.feed
     mapping = _column_map([n for n in names])
     selected = ", ".join(
@@ -329,55 +343,75 @@ def _load_rows(
             for n in names
         )
         con.execute(
-            f"create or replace temp table _landed as select _row_number, "
+            f"create or replace temp table _landed_admin as select _row_number, "
             f"{redacted}{', _raw_line' if has_line else ''}, {secrets} as _secret_columns "
             "from _landed"
         )
         if has_line:  # jsonl admin snapshots: drop the raw line when it holds a secret
             con.execute(
-                "update _landed set _raw_line = '{\"redacted\": true}' "
+                "update _landed_admin set _raw_line = '{\"redacted\": true}' "
                 "where _secret_columns is not null"
             )
     con.execute(
         f"create or replace temp view _rows as select _row_number, {selected}, "
-        f"{raw_expr} as raw{', _secret_columns' if feed.is_admin else ''} from _landed"
+        f"{raw_expr} as raw{', _secret_columns' if feed.is_admin else ''} "
+        f"from {'_landed_admin' if feed.is_admin else '_landed'}"
     )
     suppressed = 0
     source = "_rows"
-    if feed.name == "meter_readings":
-        _suppression_rules(con, landed)
-        con.execute(
-            """
-            create or replace temp table _marked as
-            select r.*, (
-                select min(u.pattern_type || chr(31) || u.pattern) from _rules as u
-                where (u.pattern_type = 'asset_id' and r.asset_id glob u.pattern)
-                   or (u.pattern_type = 'description' and r.description glob u.pattern)
-            ) as _suppressed_by
-            from _rows as r
-            """
-        )
+    rules = suppression_rules(con, landed) if feed.name == "meter_readings" else []
+    if rules:
+        rule_of_row = _suppressed_by(rules)
         counts = con.execute(
-            "select _suppressed_by, count(*) from _marked "
-            "where _suppressed_by is not null group by all order by 1"
+            f"select rule, count(*) from (select {rule_of_row} as rule from _rows) "
+            "where rule is not null group by all order by 1"
         ).fetchall()
         for rule, count in counts:
             pattern_type, pattern = rule.split(chr(31), 1)
             con.execute(
-                "insert into raw.suppressed_rows values (?, ?, ?, ?, ?, ?, ?)",
+                "insert into _stage_suppressed values (?, ?, ?, ?, ?, ?, ?)",
                 [content_hash, landed.relpath, landed.arrived, pattern, pattern_type, count, now],
             )
             suppressed += count
-        source = "(select * exclude (_suppressed_by) from _marked where _suppressed_by is null)"
+        source = f"(select * from _rows where ({rule_of_row}) is null)"
     columns = ", ".join(_ident(c) for c in feed.columns)
     secret_col = ", _secret_columns" if feed.is_admin else ""
     con.execute(
-        f"insert into raw.{feed.raw_table} "
+        f"insert into {_stage_table(feed)} "
         f"select ?, ?, ?, _row_number, ?, {columns}, raw{secret_col} from {source}",
         [content_hash, landed.relpath, landed.arrived, now],
     )
     total = con.execute("select count(*) from _rows").fetchone()[0]
     return total - suppressed, suppressed
+
+
+def _stage_table(feed: Feed) -> str:
+    return f"_stage_{feed.raw_table}"
+
+
+def _open_stage(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Connection-local staging tables shaped like the raw tables a batch commits into."""
+    for stage, table in (
+        (_stage_table(feed), f"raw.{feed.raw_table}"),
+        ("_stage_manifest", "raw.file_manifest"),
+        ("_stage_suppressed", "raw.suppressed_rows"),
+    ):
+        con.execute(f"create or replace temp table {stage} as select * from {table} limit 0")
+
+
+def _flush_stage(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Move the staged files into the raw tables in one transaction: all of them or none."""
+    con.execute("begin transaction")
+    try:
+        con.execute(f"insert into raw.{feed.raw_table} select * from {_stage_table(feed)}")
+        con.execute("insert into raw.suppressed_rows select * from _stage_suppressed")
+        con.execute("insert into raw.file_manifest select * from _stage_manifest")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    for stage in (_stage_table(feed), "_stage_manifest", "_stage_suppressed"):
+        con.execute(f"delete from {stage}")
 
 
 def _manifest(
@@ -390,7 +424,7 @@ def _manifest(
     now: datetime,
 ) -> None:
     con.execute(
-        "insert into raw.file_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into _stage_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             landed.feed.name,
             landed.relpath,
@@ -406,8 +440,8 @@ def _manifest(
     )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, now: datetime) -> FileResult:
-    """Register and load one file, in one transaction, so a crash never leaves half a file."""
+def _stage_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, now: datetime) -> FileResult:
+    """Read one file and stage its rows and manifest entry; nothing is committed here."""
     known = con.execute(
         "select 1 from raw.file_manifest where feed = ? and file = ?",
         [landed.feed.name, landed.relpath],
@@ -416,46 +450,46 @@ def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, now: datetime)
         return FileResult(landed.relpath, "already_loaded")
     content_hash = file_hash(landed.path)
     same = con.execute(
-        "select rows_seen, status from raw.file_manifest "
-        "where feed = ? and content_hash = ? order by arrived, file_name limit 1",
+        "select rows_seen, status from ("
+        "  select feed, content_hash, arrived, file_name, rows_seen, status from raw.file_manifest"
+        "  union all"
+        "  select feed, content_hash, arrived, file_name, rows_seen, status from _stage_manifest"
+        ") where feed = ? and content_hash = ? order by arrived, file_name limit 1",
         [landed.feed.name, content_hash],
     ).fetchone()
-    con.execute("begin transaction")
+    if same is not None:
+        # Same bytes already registered: its rows are loaded once, under the hash.
+        _manifest(con, landed, content_hash, same[1], same[0], "", now)
+        return FileResult(landed.relpath, "same_bytes", rows_seen=same[0])
     try:
-        if same is not None:
-            # Same bytes already registered: its rows are loaded once, under the hash.
-            _manifest(con, landed, content_hash, same[1], same[0], "", now)
-            con.execute("commit")
-            return FileResult(landed.relpath, "same_bytes", rows_seen=same[0])
-        try:
-            names = _read_into_temp(con, landed)
-        except duckdb.Error as exc:
-            con.execute("rollback")
-            con.execute("begin transaction")
-            reason = str(exc).splitlines()[0]
-            message = f"file {landed.relpath} could not be read: {reason}"
-            _manifest(con, landed, content_hash, "rejected", 0, message, now)
-            con.execute("commit")
-            return FileResult(landed.relpath, "rejected", message=message)
-        rows_seen = con.execute("select count(*) from _landed").fetchone()[0]
-        mapping = _column_map(names)
-        missing = [c for c in landed.feed.required if c not in mapping]
-        if missing and landed.path.suffix.lower() != ".jsonl":
-            noun = "column" if len(missing) == 1 else "columns"
-            message = (
-                f"file {landed.relpath} is missing required {noun} "
-                f"{', '.join(missing)} in its header (found: {', '.join(names) or 'none'})"
-            )
-            _manifest(con, landed, content_hash, "rejected", rows_seen, message, now)
-            con.execute("commit")
-            return FileResult(landed.relpath, "rejected", rows_seen=rows_seen, message=message)
-        loaded, suppressed = _load_rows(con, landed, content_hash, names, now)
-        _manifest(con, landed, content_hash, "loaded", rows_seen, "", now)
-        con.execute("commit")
-        return FileResult(landed.relpath, "loaded", rows_seen, loaded, suppressed)
-    except BaseException:
-        con.execute("rollback")
-        raise
+        names = _read_into_temp(con, landed)
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        message = f"file {landed.relpath} could not be read: {reason}"
+        _manifest(con, landed, content_hash, "rejected", 0, message, now)
+        return FileResult(landed.relpath, "rejected", message=message)
+    rows_seen = con.execute("select count(*) from _landed").fetchone()[0]
+    mapping = _column_map(names)
+    missing = [c for c in landed.feed.required if c not in mapping]
+    if missing and landed.path.suffix.lower() != ".jsonl":
+        noun = "column" if len(missing) == 1 else "columns"
+        message = (
+            f"file {landed.relpath} is missing required {noun} "
+            f"{', '.join(missing)} in its header (found: {', '.join(names) or 'none'})"
+        )
+        _manifest(con, landed, content_hash, "rejected", rows_seen, message, now)
+        return FileResult(landed.relpath, "rejected", rows_seen=rows_seen, message=message)
+    loaded, suppressed = _load_rows(con, landed, content_hash, names, now)
+    _manifest(con, landed, content_hash, "loaded", rows_seen, "", now)
+    return FileResult(landed.relpath, "loaded", rows_seen, loaded, suppressed)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, landed: LandedFile, now: datetime) -> FileResult:
+    """Register and load one file in a transaction of its own."""
+    _open_stage(con, landed.feed)
+    outcome = _stage_file(con, landed, now)
+    _flush_stage(con, landed.feed)
+    return outcome
 
 
 def ingest_feed(
@@ -464,15 +498,27 @@ def ingest_feed(
     feed: Feed,
     as_of: datetime,
     progress: Callable[[str], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> FeedResult:
-    """Load every not yet registered file of ``feed`` that arrived on or before ``as_of``."""
+    """Load every not yet registered file of ``feed`` that arrived on or before ``as_of``.
+
+    Files are staged in connection-local tables and committed in batches of about
+    ``batch_rows`` rows, each batch in one transaction with its manifest entries: a crash
+    loses at most the batch in progress, which the next run loads again, never half a file.
+    """
     ensure_raw_schema(con)
     result = FeedResult(feed.name)
     files = discover(landing, feed, as_of)
     now = datetime.now(UTC)
+    _open_stage(con, feed)
+    staged_rows = 0
     for index, landed in enumerate(files, start=1):
-        outcome = load_file(con, landed, now)
+        outcome = _stage_file(con, landed, now)
         result.files.append(outcome)
+        staged_rows += outcome.rows_loaded
+        if staged_rows >= batch_rows:
+            _flush_stage(con, feed)
+            staged_rows = 0
         if progress and outcome.status != "already_loaded":
             progress(
                 f"{feed.name}: [{index}/{len(files)}] {landed.relpath}: {outcome.status}, "
@@ -480,4 +526,5 @@ def ingest_feed(
                 + (f", {outcome.rows_suppressed:,} suppressed" if outcome.rows_suppressed else "")
                 + (f" ({outcome.message})" if outcome.message else "")
             )
+    _flush_stage(con, feed)
     return result
