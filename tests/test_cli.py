@@ -122,3 +122,17 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
         "select table_schema from information_schema.tables where table_schema = 'marts'",
     )
     assert tables == []  # nothing downstream of the raw feed was built
+
+
+def test_raw_feeds_report_what_became_of_their_rows(first_run: tuple[Path, Path]) -> None:
+    from dagster import AssetKey, DagsterInstance
+
+    landing, _ = first_run
+    with DagsterInstance.from_config(str(landing.parent / "dagster_home")) as instance:
+        records = instance.fetch_observations(AssetKey(["raw", "meter_readings"]), limit=1)
+        metadata = {k: v.value for k, v in records.records[0].asset_observation.metadata.items()}
+    # readings: 1 + 2 + 1 + 1 = 5 rows in 4 files, all loaded
+    assert metadata["files"] == 4
+    assert (metadata["rows_seen"], metadata["rows_loaded"]) == (5, 5)
+    assert (metadata["rows_quarantined"], metadata["rows_duplicate"]) == (0, 0)
+    assert metadata["rows_suppressed"] == 0

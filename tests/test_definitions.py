@@ -22,8 +22,8 @@ PUBLIC_MARTS = (
 # Groups in the order money flows: landed files to raw, staging, rating, the bills, then what
 # finance reads about them.
 FLOW_GROUPS = {
-    "ingest", "reference", "staging", "rating", "billing", "invoicing", "projections",
-    "over_under", "reports", "audit", "ingest_quality",
+    "ingest", "reference", "staging", "rating", "billing", "projections", "over_under",
+    "reports", "ingest_quality",
 }
 
 

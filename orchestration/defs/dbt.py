@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -19,8 +19,10 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.defs.constants import WAREHOUSE_POOL, run_settings
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.defs.constants import WAREHOUSE_POOL, raw_key, run_settings
+from orchestration.ingest.feeds import FEEDS_BY_NAME
+from orchestration.ingest.loader import connect
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 if not dbt_project.manifest_path.exists():  # a fresh checkout: parse the project once
@@ -57,11 +59,43 @@ def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(args, context=context)
     if not column_metadata_enabled():
         yield from invocation.stream()
-        return
+    else:
+        try:
+            yield from invocation.stream().fetch_column_metadata()
+        finally:
+            release_warehouse(invocation)
+    yield from ingest_observations(settings)
+
+
+INGEST_COUNTS = (
+    "rows_seen", "rows_loaded", "rows_quarantined", "rows_duplicate", "rows_suppressed"
+)
+
+
+def ingest_observations(settings: Settings):
+    """What became of every landed row, per feed, as metadata of its raw table.
+
+    Quarantine and deduplication are decided by the dbt models as of T, so the figures are
+    read from ``marts.ingest_log`` once dbt has built it (and released the file).
+    """
+    sums = ", ".join(f"sum({name})" for name in INGEST_COUNTS)
+    con = connect(settings.warehouse, settings.memory_limit, settings.threads)
     try:
-        yield from invocation.stream().fetch_column_metadata()
+        rows = con.execute(
+            f"select feed, count(*), {sums} from marts.ingest_log group by feed order by feed"
+        ).fetchall()
     finally:
-        release_warehouse(invocation)
+        con.close()
+    for feed, files, *counts in rows:
+        metadata = {"as_of": settings.as_of_iso, "files": MetadataValue.int(files)}
+        for name, value in zip(INGEST_COUNTS, counts, strict=True):
+            metadata[name] = MetadataValue.int(int(value))
+        yield AssetObservation(
+            asset_key=raw_key(FEEDS_BY_NAME[feed].raw_table),
+            description="rows seen = loaded + quarantined + duplicate + suppressed "
+            "(per file: marts.ingest_log)",
+            metadata=metadata,
+        )
 
 
 def column_metadata_enabled() -> bool:
