@@ -7,16 +7,7 @@ with invoices as (
 ),
 
 clients as (
-    select
-        clients.client_id,
-        max_by(clients.client_name, clients.row_number) as client_name
-    from {{ ref('stg_admin__clients') }} as clients
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'clients'
-            and versions.is_latest
-            and clients.snapshot_arrived = versions.snapshot_arrived
-    group by clients.client_id
+    select * from {{ ref('int_clients_current') }}
 ),
 
 available_credit as (
