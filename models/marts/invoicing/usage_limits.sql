@@ -1,16 +1,7 @@
 -- Each client's monthly bill against its usage limit, for the period containing T:
 -- exceeded when charges so far pass the limit, at_risk when the projection does.
 with limits as (
-    select
-        limits.client_id,
-        max(limits.monthly_limit) as monthly_limit
-    from {{ ref('stg_admin__usage_limits') }} as limits
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'usage_limits'
-            and versions.is_latest
-            and limits.snapshot_arrived = versions.snapshot_arrived
-    group by limits.client_id
+    select * from {{ ref('int_usage_limits_current') }}
 ),
 
 current_periods as (

@@ -6,16 +6,7 @@ with invoices as (
 ),
 
 limits as (
-    select
-        limits.client_id,
-        max(limits.monthly_limit) as monthly_limit
-    from {{ ref('stg_admin__usage_limits') }} as limits
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'usage_limits'
-            and versions.is_latest
-            and limits.snapshot_arrived = versions.snapshot_arrived
-    group by limits.client_id
+    select * from {{ ref('int_usage_limits_current') }}
 ),
 
 final as (
