@@ -61,7 +61,11 @@ the clocks go forward on Mar 8.
            (Mar 1 05:00Z - Mar 16 00:00Z) at level 10: 10.
   Projection at T1: f = 355 / 743; n_cpu 2 / f = 4.1859154.. -> 4.185915, cost 4.19, no
   pct_of_commit (commit 0), over_commit.
-Client off is disabled: never billed. Asset lost-1 has no client: unassigned.
+  n_req    compute/requests, created Mar 20: not in February; owes its commit 5 * 1 in March.
+Client off is disabled: never billed. Assets lost-1 and new-1 have no client: unassigned;
+new-1 first reports on Mar 12, so it is new as of T1 (within the 7 days before) only.
+Client late is listed by a clients snapshot of Mar 2: February ended before that, so its
+first invoice is March's.
 """
 
 from __future__ import annotations
@@ -124,6 +128,7 @@ def _landing(root: Path) -> Path:
         "b_ai,acme,AI,services,ai_tokens,,1000,0.002,0.003,true,true,2026-01-01",
         "n_cpu,nyc,CPU,compute,cpu_hours,,0,0,1,true,true,2026-01-01",
         "n_disk,nyc,Disk,storage,storage_gb,,0,0,1,true,true,2026-01-01",
+        "n_req,nyc,Requests,compute,requests,,5,1,2,true,true,2026-03-20T00:00:00Z",
         "o_cpu,off,CPU,compute,cpu_hours,,10,1,1,true,true,2026-01-01",
     )
     write_csv(
@@ -139,8 +144,17 @@ def _landing(root: Path) -> Path:
                 ("gpu-1", "acme", "compute"), ("gpux-1", "acme", "compute"),
                 ("nyc-1", "nyc", "compute"), ("nyc-d", "nyc", "storage"),
                 ("off-1", "off", "compute"), ("lost-1", "", "compute"),
+                ("new-1", "", "compute"),
             )
         ),
+    )
+    write_csv(  # a client listed from Mar 2, inside February's grace window
+        admin / "clients/arrived=2026-03-02/clients.csv",
+        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        "acme,Acme Cloud,UTC,,true,2026-01-01",
+        "nyc,NYC Contact Centre,America/New_York,15,true,2026-01-01",
+        "off,Former Client,,,false,2026-01-01",
+        "late,Late Joiner,,,true,2026-02-20",
     )
     write_csv(
         admin / f"disregarded_assets/{day}/disregarded_assets.csv",
@@ -194,6 +208,7 @@ def _landing(root: Path) -> Path:
     _readings(root, "2026-03-10", "d0310", "v2,cl-1,compute,vms,2026-03-09T00:00:00Z,4")
     _readings(root, "2026-03-11", "d0311", "c3,srv-1,compute,cpu_hours,2026-03-10T00:00:00Z,3.25")
     _readings(root, "2026-03-12", "d0312", "d1,disk-1,storage,storage_gb,2026-03-11T00:00:00Z,100")
+    _readings(root, "2026-03-13", "new", "w1,new-1,compute,cpu_hours,2026-03-12T00:00:00Z,1")
     _readings(
         root, "2026-03-13", "d0313",
         "q3,api-1,compute,requests,2026-03-12T08:00:00Z,2",
@@ -435,7 +450,7 @@ def test_csv_export_of_one_client_holds_only_that_client(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["2026-03_cpu_hours.csv", "2026-03_storage_gb.csv"]
+    assert files == ["2026-03_cpu_hours.csv", "2026-03_requests.csv", "2026-03_storage_gb.csv"]
     for path in out.iterdir():
         text = path.read_text(encoding="utf-8")
         assert "acme" not in text and "off" not in text.replace("overage", "")
@@ -451,3 +466,29 @@ def test_csv_export_of_one_client_holds_only_that_client(
     with (everyone / "2026-03_cpu_hours.csv").open(encoding="utf-8") as handle:
         rows = {(r["client_id"], r["bucket_id"]): r["final_cost"] for r in csv.DictReader(handle)}
     assert rows == {("acme", "b_cpu"): "18.81", ("nyc", "n_cpu"): "5.00"}
+
+
+def test_first_configuration_bucket_creation_and_new_assets(runs: dict[str, Path]) -> None:
+    # configuration arrived Feb 15: January (ended Feb 1) is never billed
+    assert read(runs["t3"], "select * from marts.billing_readings "
+                "where period_start < date '2026-02-01'") == []
+    # client late is listed by the snapshot of Mar 2: February ended Mar 1, before it
+    invoices = read(runs["t3"], "select period_start::varchar as p from marts.invoices "
+                    "where client_id = 'late' order by 1")
+    # (June has started at T3 = Jun 1 00:00: its draft exists too)
+    assert [r["p"] for r in invoices] == ["2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]
+    # n_req was created Mar 20: not in February, owes its whole commit (5 * 1) in March
+    periods = {
+        str(r["period_start"]): (r["usage"], r["buffer_units"], r["final_cost"], r["status"])
+        for r in read(runs["t3"], "select * from marts.billing_readings where bucket_id = 'n_req'")
+    }
+    assert "2026-02-01" not in periods
+    assert periods["2026-03-01"] == (D("0"), D("5"), D("5.00"), "under")
+    # new-1 first reported Mar 12 (known from Mar 13): new within the 7 days before T1 only
+    new_at = {
+        label: read(runs[label], "select is_new from marts.assets where asset_id = 'new-1'")
+        for label in ("t1", "t3")
+    }
+    assert new_at == {"t1": [{"is_new": True}], "t3": [{"is_new": False}]}
+    (srv,) = read(runs["t1"], "select is_new from marts.assets where asset_id = 'srv-1'")
+    assert srv == {"is_new": False}  # first seen Mar 2, 14 days before T1
