@@ -68,26 +68,8 @@ weighted as (
             and bills.bucket_id = asset_usage.bucket_id
 ),
 
-floored as (
-    select
-        *,
-        (cost_cents * usage_units) // total_units as floor_cents,
-        (cost_cents * usage_units) % total_units as remainder_units
-    from weighted
-    where total_units > 0
-),
-
-ranked as (
-    select
-        *,
-        cost_cents - sum(floor_cents) over (
-            partition by client_id, period_start, bucket_id
-        ) as leftover_cents,
-        row_number() over (
-            partition by client_id, period_start, bucket_id
-            order by remainder_units desc, asset_id asc
-        ) as remainder_rank
-    from floored
+shares as (
+    {{ largest_remainder_cents('weighted', tie_break='asset_id') }}
 ),
 
 allocated as (
@@ -102,13 +84,10 @@ allocated as (
             {{ round_div('usage_units * 10000', 'total_units') }}
             * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
         ) as usage_share_pct,
-        cast(
-            (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end)
-            * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
-        ) as allocated_cost,
+        cast(allocated_cents * cast(0.01 as decimal(3, 2)) as decimal(38, 2)) as allocated_cost,
         final_cost as bucket_final_cost,
         finalized
-    from ranked
+    from shares
 ),
 
 unallocated as (
@@ -125,11 +104,11 @@ unallocated as (
         bills.finalized
     from bills
     where not exists (
-        select 1 from floored
+        select 1 from shares
         where
-            floored.client_id = bills.client_id
-            and floored.period_start = bills.period_start
-            and floored.bucket_id = bills.bucket_id
+            shares.client_id = bills.client_id
+            and shares.period_start = bills.period_start
+            and shares.bucket_id = bills.bucket_id
     )
 ),
 

@@ -78,26 +78,8 @@ weighted as (
             and bills.bucket_id = week_usage.bucket_id
 ),
 
-floored as (
-    select
-        *,
-        (cost_cents * usage_units) // total_units as floor_cents,
-        (cost_cents * usage_units) % total_units as remainder_units
-    from weighted
-    where total_units > 0
-),
-
-ranked as (
-    select
-        *,
-        cost_cents - sum(floor_cents) over (
-            partition by client_id, period_start, bucket_id
-        ) as leftover_cents,
-        row_number() over (
-            partition by client_id, period_start, bucket_id
-            order by remainder_units desc, week_start asc
-        ) as remainder_rank
-    from floored
+shares as (
+    {{ largest_remainder_cents('weighted', tie_break='week_start') }}
 ),
 
 allocated as (
@@ -108,9 +90,9 @@ allocated as (
         unit_type,
         week_start,
         events,
-        floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end as cents,
+        allocated_cents as cents,
         finalized
-    from ranked
+    from shares
 ),
 
 unallocated as (
@@ -125,11 +107,11 @@ unallocated as (
         bills.finalized
     from bills
     where not exists (
-        select 1 from floored
+        select 1 from shares
         where
-            floored.client_id = bills.client_id
-            and floored.period_start = bills.period_start
-            and floored.bucket_id = bills.bucket_id
+            shares.client_id = bills.client_id
+            and shares.period_start = bills.period_start
+            and shares.bucket_id = bills.bucket_id
     )
 ),
 
