@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,19 @@ from orchestration.ingest.loader import connect, ingest_feed
 from orchestration.settings import DBT_PROJECT_DIR, parse_as_of
 
 MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
+
+# Headers of the landing-zone CSV files the tests write by hand.
+CLIENTS = "client_id,name,timezone,net_terms_days,enabled,created_at"
+UNIT_TYPES = (
+    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
+    "filter_pattern"
+)
+BUCKETS = (
+    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
+    "overage_price,reviewed,enabled,created_at"
+)
+READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
+EVENTS = "event_id,client_id,project,user_id,service,direction,event_ts,quantity"
 
 
 def ingest(landing: Path, warehouse: Path, as_of: str | datetime) -> None:
@@ -77,6 +91,14 @@ def build_marts(landing: Path, warehouse: Path, as_of: str, grace_hours: int = 4
     return result
 
 
+def build_warehouse(root: Path, write_landing: Callable[[Path], Path], as_of: str) -> Path:
+    """A landing zone written by ``write_landing`` under ``root``, and the marts built on it."""
+    landing = write_landing(root / "landing")
+    warehouse = root / "warehouse.duckdb"
+    build_marts(landing, warehouse, as_of)
+    return warehouse
+
+
 def read(warehouse: Path, sql: str) -> list[dict]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -91,3 +113,7 @@ def write_csv(path: Path, header: str, *rows: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join((header, *rows)) + "\n", encoding="utf-8")
     return path
+
+
+def read_rows(warehouse: Path, sql: str) -> list[tuple]:
+    return [tuple(r.values()) for r in read(warehouse, sql)]

@@ -77,14 +77,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
-from tests.test_money_flows import BUCKETS, UNIT_TYPES
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    EVENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_marts,
+    read,
+    write_csv,
+)
 
 T1 = "2026-03-16T00:00:00Z"
 T2 = "2026-04-03T04:00:00Z"
 T3 = "2026-06-01T00:00:00Z"
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
-EVENTS = "event_id,client_id,project,user_id,service,direction,event_ts,quantity"
 
 
 def _readings(root: Path, arrived: str, name: str, *rows: str) -> None:
@@ -96,7 +102,7 @@ def _landing(root: Path) -> Path:
     day = "arrived=2026-02-15"
     write_csv(
         admin / f"clients/{day}/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "acme,Acme Cloud,UTC,,true,2026-01-01",
         "nyc,NYC Contact Centre,America/New_York,15,true,2026-01-01",
         "off,Former Client,,,false,2026-01-01",
@@ -150,7 +156,7 @@ def _landing(root: Path) -> Path:
     )
     write_csv(  # a client listed from Mar 2, inside February's grace window
         admin / "clients/arrived=2026-03-02/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "acme,Acme Cloud,UTC,,true,2026-01-01",
         "nyc,NYC Contact Centre,America/New_York,15,true,2026-01-01",
         "off,Former Client,,,false,2026-01-01",

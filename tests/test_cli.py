@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import read, write_csv
-from tests.test_money_flows import BUCKETS, READINGS, _landing
+from tests.pipeline import BUCKETS, READINGS, read, write_csv
+from tests.test_money_flows import _landing
 
 TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")
 

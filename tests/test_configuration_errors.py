@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.pipeline import build_marts, dbt_build, ingest, read, write_csv
-from tests.test_money_flows import BUCKETS, READINGS, UNIT_TYPES
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_marts,
+    dbt_build,
+    ingest,
+    read,
+    write_csv,
+)
 
 AS_OF = "2026-01-20T00:00:00Z"
-CLIENTS = "client_id,name,timezone,net_terms_days,enabled,created_at"
 
 
 def _base(root: Path, *buckets: str) -> Path:

@@ -28,18 +28,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    EVENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_warehouse,
+    read,
+    write_csv,
+)
 
-UNIT_TYPES = (
-    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
-    "filter_pattern"
-)
-BUCKETS = (
-    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
-    "overage_price,reviewed,enabled,created_at"
-)
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
-EVENTS = "event_id,client_id,project,user_id,service,direction,event_ts,quantity"
 NEW_YORK = ZoneInfo("America/New_York")
 AS_OF = "2026-03-13T00:00:00Z"
 GAUGE = {date(2026, 2, 3): 5, date(2026, 2, 9): 8, date(2026, 2, 20): 6, date(2026, 3, 2): 4}
@@ -49,7 +48,7 @@ def _landing(root: Path) -> Path:
     admin = root / "admin"
     write_csv(
         admin / "clients/arrived=2026-01-01/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "f1,Forecast One,UTC,30,true,2025-12-01",
         "f2,Forecast Two,America/New_York,30,true,2025-12-01",
     )
@@ -94,11 +93,7 @@ def _landing(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("forecast")
-    landing = _landing(root / "landing")
-    warehouse = root / "warehouse.duckdb"
-    build_marts(landing, warehouse, AS_OF)
-    return warehouse
+    return build_warehouse(tmp_path_factory.mktemp("forecast"), _landing, AS_OF)
 
 
 def _projection(warehouse: Path, bucket_id: str) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
+from tests.pipeline import BUCKETS, CLIENTS, EVENTS, UNIT_TYPES, build_warehouse, read, write_csv
 
 AS_OF = "2026-02-01T00:00:00Z"
 SECRET = "sk_live_abcdefghijklmnop1234"
@@ -37,20 +37,18 @@ def _landing(root: Path) -> Path:
     admin = root / "admin"
     write_csv(
         admin / "clients/arrived=2026-01-01/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "c1,Client One,,,true,2025-12-01",
     )
     write_csv(
         admin / "unit_types/arrived=2026-01-01/unit_types.csv",
-        "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
-        "filter_pattern",
+        UNIT_TYPES,
         "cpu_hours,CPU,delta,sum,false,1,2,",
         "ai_tokens,AI tokens,delta,sum,false,0.001,0.002,",
     )
     write_csv(
         admin / "buckets/arrived=2026-01-01/buckets.csv",
-        "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
-        "overage_price,reviewed,enabled,created_at",
+        BUCKETS,
         "b1,c1,CPU,compute,cpu_hours,,10,0.5,0.75,true,true,2025-12-01",
     )
     write_csv(
@@ -102,7 +100,7 @@ def _landing(root: Path) -> Path:
     events = root / "service_events"
     write_csv(
         events / "arrived=2026-01-05/events.csv",
-        "event_id,client_id,project,user_id,service,direction,event_ts,quantity",
+        EVENTS,
         "e1,c1,,u1,ai,,2026-01-04T10:00:00,100",  # 1 loaded (asset c1/default)
         "e2,c1,p1,u1,ai,out,2026-01-04T10:00:00,0",  # 2 non_positive_quantity
         "e3,c1,p1,u1,fax,out,2026-01-04T10:00:00,1",  # 3 unknown_service
@@ -122,11 +120,7 @@ def _landing(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ingest")
-    landing = _landing(root / "landing")
-    path = root / "warehouse.duckdb"
-    build_marts(landing, path, AS_OF)
-    return path
+    return build_warehouse(tmp_path_factory.mktemp("ingest"), _landing, AS_OF)
 
 
 def test_each_bad_row_is_quarantined_with_its_reason(warehouse: Path) -> None:

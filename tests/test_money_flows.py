@@ -24,24 +24,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
-
-UNIT_TYPES = (
-    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
-    "filter_pattern"
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_marts,
+    read,
+    read_rows,
+    write_csv,
 )
-BUCKETS = (
-    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
-    "overage_price,reviewed,enabled,created_at"
-)
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
 
 
 def _landing(root: Path) -> Path:
     admin = root / "admin"
     write_csv(
         admin / "clients/arrived=2026-01-01/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "m1,Money One,UTC,10,true,2025-12-01",
         "m2,Money Two,,,true,2025-12-01",
     )
@@ -136,10 +135,6 @@ def runs(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     return snapshots
 
 
-def _rows(path: Path, sql: str) -> list[tuple]:
-    return [tuple(r.values()) for r in read(path, sql)]
-
-
 def test_january_bill_never_changes_even_after_a_price_change(runs: dict[str, Path]) -> None:
     sql = (
         "select usage, overage_amount, final_cost, finalized from marts.billing_readings "
@@ -147,7 +142,7 @@ def test_january_bill_never_changes_even_after_a_price_change(runs: dict[str, Pa
     )
     expected = [(D("12"), D("4"), D("14.00"), True)]  # 10*1 + (12-10)*2
     for label in ("feb05", "mar15", "apr10"):
-        assert _rows(runs[label], sql) == expected, label
+        assert read_rows(runs[label], sql) == expected, label
 
 
 def test_late_january_data_books_two_adjustments_that_telescope(runs: dict[str, Path]) -> None:
@@ -155,13 +150,13 @@ def test_late_january_data_books_two_adjustments_that_telescope(runs: dict[str, 
         "select client_id, bucket_id, original_period_start::varchar, "
         "invoice_period_start::varchar, amount from marts.billing_adjustments order by 4"
     )
-    assert _rows(runs["feb05"], sql) == []
+    assert read_rows(runs["feb05"], sql) == []
     expected = [
         ("m1", "mb", "2026-01-01", "2026-02-01", D("6.00")),  # 20.00 - 14.00
         ("m1", "mb", "2026-01-01", "2026-03-01", D("2.00")),  # 22.00 - 20.00
     ]
-    assert _rows(runs["mar15"], sql) == expected
-    assert _rows(runs["apr10"], sql) == expected
+    assert read_rows(runs["mar15"], sql) == expected
+    assert read_rows(runs["apr10"], sql) == expected
     # the bill plus everything booked later = January with all its data: 10 + (16-10)*2
     assert D("14.00") + sum(r[4] for r in expected) == D("22.00")
 
@@ -174,7 +169,7 @@ INVOICE_SQL = (
 
 
 def test_invoices_as_of_march_15(runs: dict[str, Path]) -> None:
-    assert _rows(runs["mar15"], INVOICE_SQL) == [
+    assert read_rows(runs["mar15"], INVOICE_SQL) == [
         # Jan: g3 (expires first) 8 + g2 6 = 14 -> paid; due Feb 1 + 10 days
         (
             "m1",
@@ -262,7 +257,7 @@ def test_invoices_as_of_march_15(runs: dict[str, Path]) -> None:
 
 
 def test_invoices_as_of_february_5(runs: dict[str, Path]) -> None:
-    rows = _rows(runs["feb05"], INVOICE_SQL)
+    rows = read_rows(runs["feb05"], INVOICE_SQL)
     assert rows[0] == (
         "m1",
         "2026-01-01",
@@ -293,7 +288,7 @@ def test_invoices_as_of_february_5(runs: dict[str, Path]) -> None:
 
 
 def test_march_finalized_takes_the_rest_of_g2(runs: dict[str, Path]) -> None:
-    rows = {r[0] + r[1]: r for r in _rows(runs["apr10"], INVOICE_SQL)}
+    rows = {r[0] + r[1]: r for r in read_rows(runs["apr10"], INVOICE_SQL)}
     # m1 March: 12 due, g2 has 3 left (25 - 6 - 16); due Apr 1 + 10 = Apr 11 -> pending
     assert rows["m12026-03-01"] == (
         "m1",
@@ -316,7 +311,7 @@ def test_credit_grants(runs: dict[str, Path]) -> None:
         "select grant_id, amount, applied_amount, remaining, status from marts.credit_grants "
         "order by grant_id"
     )
-    assert _rows(runs["mar15"], sql) == [
+    assert read_rows(runs["mar15"], sql) == [
         ("g1", D("5"), D("0"), D("5"), "expired"),  # expired before any invoice could use it
         ("g2", D("25"), D("22"), D("3"), "available"),  # 6 (Jan) + 16 (Feb): partly used
         ("g3", D("8"), D("8"), D("0"), "depleted"),
@@ -329,7 +324,7 @@ def test_projections_and_usage_limits_as_of_march_15(runs: dict[str, Path]) -> N
         "select client_id, bucket_id, current_usage, projected_usage, projected_cost, "
         "pct_of_commit, status from marts.projections order by client_id"
     )
-    assert _rows(runs["mar15"], sql) == [
+    assert read_rows(runs["mar15"], sql) == [
         # f = 14 / 31 days; 8 * 31 / 14 = 17.7142857 -> 17.714286; rated with March's price 5:
         # 10 + 7.714286 * 5 = 48.57143 -> 48.57; 100 * 17.714286 / 10 = 177.14286 -> 177.14
         ("m1", "mb", D("8"), D("17.714286"), D("48.57"), D("177.14"), "over_commit"),
@@ -339,7 +334,7 @@ def test_projections_and_usage_limits_as_of_march_15(runs: dict[str, Path]) -> N
         "select client_id, period_start::varchar, monthly_limit, charges, projected_charges, "
         "status from marts.usage_limits order by client_id"
     )
-    assert _rows(runs["mar15"], sql) == [
+    assert read_rows(runs["mar15"], sql) == [
         ("m1", "2026-03-01", D("20"), D("10"), D("48.57"), "at_risk"),
         ("m2", "2026-03-01", D("9"), D("10"), D("10"), "exceeded"),
     ]
@@ -379,7 +374,7 @@ def test_a_later_run_then_an_earlier_as_of_gives_the_earlier_marts(
         "over_under_clients",
     ):
         sql = f"select * from marts.{mart} order by all"
-        assert _rows(runs["feb05"], sql) == _rows(runs["feb05_again"], sql), mart
+        assert read_rows(runs["feb05"], sql) == read_rows(runs["feb05_again"], sql), mart
 
 
 def test_full_refresh_and_shuffled_file_order_give_identical_marts(
@@ -409,4 +404,4 @@ def test_full_refresh_and_shuffled_file_order_give_identical_marts(
                  "projections", "usage_limits", "audit_log", "ingest_log", "assets",
                  "over_under_clients"):
         sql = f"select * from marts.{mart} order by all"
-        assert _rows(warehouse, sql) == _rows(runs["mar15"], sql), mart
+        assert read_rows(warehouse, sql) == read_rows(runs["mar15"], sql), mart

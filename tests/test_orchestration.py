@@ -41,8 +41,8 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.freshness import latest_finalized_period, period_cutoff
 from orchestration.settings import REPO_ROOT, load_run_settings
-from tests.pipeline import build_marts, read, write_csv
-from tests.test_money_flows import BUCKETS, _landing
+from tests.pipeline import BUCKETS, READINGS, build_marts, read, write_csv
+from tests.test_money_flows import _landing
 
 LANDED = {
     "admin/assets/arrived=2026-01-01/assets.csv",
@@ -92,7 +92,7 @@ def test_sensor_requests_one_run_per_new_set_of_files_and_never_twice(
 
     write_csv(
         landing / "meter_readings/arrived=2026-03-20/e.csv",
-        "reading_id,asset_id,source_type,unit_type,reading_ts,value",
+        READINGS,
         "r6,vm-1,compute,cpu_hours,2026-03-18T00:00:00Z,1",
     )
     # a folder dated after the evaluation has not arrived yet: the sensor waits for it

@@ -27,18 +27,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_warehouse,
+    read_rows,
+    write_csv,
+)
 
 AS_OF = "2026-04-10T00:00:00Z"
-UNIT_TYPES = (
-    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
-    "filter_pattern"
-)
-BUCKETS = (
-    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
-    "overage_price,reviewed,enabled,created_at"
-)
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
 # asset, unit type, January, February, March, April per day
 USAGE = {
     "vm-a": ("cpu_hours", 120, 80, 90, 2),
@@ -52,7 +51,7 @@ def _landing(root: Path) -> Path:
     admin = root / "admin"
     write_csv(
         admin / "clients/arrived=2026-01-01/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "o1,Over One,UTC,30,true,2025-12-01",
         "o2,Over Two,UTC,30,true,2025-12-01",
         "o3,Over Three,UTC,30,true,2025-12-01",
@@ -100,15 +99,7 @@ def _landing(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("over_under")
-    landing = _landing(root / "landing")
-    warehouse = root / "warehouse.duckdb"
-    build_marts(landing, warehouse, AS_OF)
-    return warehouse
-
-
-def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    return [tuple(r.values()) for r in read(warehouse, sql)]
+    return build_warehouse(tmp_path_factory.mktemp("over_under"), _landing, AS_OF)
 
 
 def test_over_under_buckets(warehouse: Path) -> None:
@@ -117,7 +108,7 @@ def test_over_under_buckets(warehouse: Path) -> None:
         "overage_amount, buffer_units, buffer_amount, pct_of_commit, finalized "
         "from marts.over_under_buckets where bucket_id in ('a1', 'c1') order by 1, 2"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # 120 - 100 = 20 over at 2: 40; 100 * 120 / 100 = 120.00 %
         ("a1", "2026-01-01", D("120"), D("100"), "over", D("20"), D("40"), D("0"), D("0"),
          D("120.00"), True),
@@ -145,7 +136,7 @@ def test_over_under_unit_types(warehouse: Path) -> None:
         "select unit_type, period_start::varchar, units_used, units_change, overage_amount, "
         "buffer_amount, finalized from marts.over_under_unit_types order by 1, 2"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # cpu_hours = a1 + b1: 120 + 150 = 270; overage a1 40; buffer b1 50 * 0.5 = 25
         ("cpu_hours", "2026-01-01", D("270"), D("270"), D("40"), D("25"), True),
         # 80 + 260 = 340 (+70); overage b1 60 * 1; buffer a1 20 * 1
@@ -170,7 +161,7 @@ def test_right_size_candidates_rank_by_buffer_money(warehouse: Path) -> None:
         "bucket_rank from marts.right_size_candidates order by bucket_rank"
     )
     # latest finalized period: March. a2 is on commit, b1 over: not candidates.
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # c1: commit 10 at 2 = 20 committed; 9 unused = 18 money; 100 * 9 / 10 = 90 %
         ("o3", "2026-03-01", "c1", "gb", D("20"), D("9"), D("18"), D("90.00"), D("18"), 1, 1),
         # a1: 100 committed; 10 unused = 10 money; 10 %
@@ -184,7 +175,7 @@ def test_over_under_trend(warehouse: Path) -> None:
         "select period_start::varchar, overage_amount, buffer_amount, overage_change, "
         "buffer_change, clients_with_overage, finalized from marts.over_under_trend order by 1"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("2026-01-01", D("40"), D("35"), None, None, 1, True),  # buffer a2 10 + b1 25
         ("2026-02-01", D("60"), D("32"), D("20"), D("-3"), 1, True),  # buffer a1 20 + c1 12
         ("2026-03-01", D("10"), D("28"), D("-50"), D("-4"), 1, True),  # buffer a1 10 + c1 18
@@ -201,7 +192,7 @@ def test_new_overages(warehouse: Path) -> None:
     # a2: 90 * 30 / 9 = 300 > 50, on commit in March -> new; 50 * 0.5 + 250 * 1 = 275.00
     # c1: 9 * 30 / 9 = 30 > 10, under in March -> new; 10 * 2 + 20 * 3 = 80.00
     # b1: 300 > 200 but already over in March; a1: 60 < 100
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("o1", "a2", D("90"), D("300"), D("250"), D("275.00"), D("50"), "on_commit"),
         ("o3", "c1", D("9"), D("30"), D("20"), D("80.00"), D("1"), "under"),
     ]

@@ -39,19 +39,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import build_marts, read, write_csv
+from tests.pipeline import (
+    BUCKETS,
+    CLIENTS,
+    EVENTS,
+    READINGS,
+    UNIT_TYPES,
+    build_warehouse,
+    read,
+    read_rows,
+    write_csv,
+)
 
 AS_OF = "2026-03-15T00:00:00Z"
-UNIT_TYPES = (
-    "unit_type,description,meter_kind,aggregation,auto_provision,base_price,overage_price,"
-    "filter_pattern"
-)
-BUCKETS = (
-    "bucket_id,client_id,name,source_type,unit_type,aggregation,commit_units,base_price,"
-    "overage_price,reviewed,enabled,created_at"
-)
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
-EVENTS = "event_id,client_id,project,user_id,service,direction,event_ts,quantity"
 USERS = "user_id,client_id,name,email,role,channels,created_at,deactivated_at"
 EMAILS = (
     "jane.doe@example.com",
@@ -66,7 +66,7 @@ def _landing(root: Path) -> Path:
     admin = root / "admin"
     write_csv(
         admin / "clients/arrived=2026-01-01/clients.csv",
-        "client_id,name,timezone,net_terms_days,enabled,created_at",
+        CLIENTS,
         "c1,Acme Corp,UTC,10,true,2025-12-01",
         "c2,Beta LLC,,,true,2025-12-01",
     )
@@ -190,15 +190,7 @@ def _landing(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("reports")
-    landing = _landing(root / "landing")
-    path = root / "warehouse.duckdb"
-    build_marts(landing, path, AS_OF)
-    return path
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    return [tuple(r.values()) for r in read(path, sql)]
+    return build_warehouse(tmp_path_factory.mktemp("reports"), _landing, AS_OF)
 
 
 # --- billing dashboard -------------------------------------------------------------------
@@ -210,7 +202,7 @@ def test_revenue_by_period(warehouse: Path) -> None:
         "revenue_change_pct, clients, average_revenue_per_client "
         "from marts.dashboard_revenue_by_period order by period_start"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # 31 + 10; no month before: no percent; 41 / 2 = 20.50
         ("2026-01-01", D("41.00"), D("0"), D("41.00"), None, 2, D("20.50")),
         # 116 + 12 = 128; 128 - 41 = 87; 100 * 87 / 41 = 212.195 -> 212.20; 128 / 2 = 64.00
@@ -226,7 +218,7 @@ def test_top_clients_share_rounds_half_away_from_zero(warehouse: Path) -> None:
         "revenue_share_pct, is_current_period from marts.dashboard_top_clients "
         "where period_start >= date '2026-02-01' order by period_start, revenue_rank"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # 100 * 116 / 128 = 90.625 -> 90.63 (half away from zero); 100 * 12 / 128 = 9.375 -> 9.38
         ("2026-02-01", 1, "c1", "Acme Corp", D("116.00"), D("90.63"), False),
         ("2026-02-01", 2, "c2", "Beta LLC", D("12.00"), D("9.38"), False),
@@ -241,7 +233,7 @@ def test_revenue_by_source_type_last_period_adds_up_to_revenue(warehouse: Path) 
         "select source_type, revenue, revenue_share_pct "
         "from marts.dashboard_revenue_by_source_type where is_last_period order by source_type"
     )
-    rows = _rows(warehouse, sql)
+    rows = read_rows(warehouse, sql)
     assert rows == [
         ("compute", D("80.00"), D("62.50")),  # 70 + 10; 100 * 80 / 128 = 62.5
         ("network", D("20.00"), D("15.63")),  # 100 * 20 / 128 = 15.625 -> 15.63
@@ -286,7 +278,7 @@ def test_ten_dollars_in_three_equal_shares_adds_up_to_the_cent(warehouse: Path) 
         "from marts.store_spend_by_project where bucket_id = 'b_chat' "
         "and period_start = date '2026-02-01' order by asset_id"
     )
-    rows = _rows(warehouse, sql)
+    rows = read_rows(warehouse, sql)
     # 1000 cents * 30 / 90 = 333.33 each: floors 333 * 3 = 999, one cent left over; the
     # remainders tie, so it goes to the first asset_id. Naive rounding gives 3 * 3.33 = 9.99.
     assert rows == [
@@ -302,7 +294,7 @@ def test_every_bucket_allocates_exactly_its_final_cost(warehouse: Path) -> None:
         "select bucket_id, period_start::varchar, asset_id, allocated_cost "
         "from marts.store_spend_by_project order by all"
     )
-    rows = _rows(warehouse, sql)
+    rows = read_rows(warehouse, sql)
     feb = {(r[0], r[2]): r[3] for r in rows if r[1] == "2026-02-01"}
     assert feb[("b2_wa", "c2/default")] == D("1.50")  # 2.00 * 150 / 200
     assert feb[("b2_wa", "c2/support")] == D("0.50")  # 2.00 * 50 / 200
@@ -327,7 +319,7 @@ def test_weekly_spend_february(warehouse: Path) -> None:
     # 200 (week of Mon Feb 2), 701 (week of Feb 9), total 1001:
     # 10000/1001 = 9.99 -> 9 rem 991; 20000/1001 = 19.98 -> 19 rem 981; 70100/1001 = 70.03
     # -> 70 rem 30; 98 cents placed, the 2 left go to the largest remainders (991, 981).
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("2026-02-01", "AI", D("0.10")),
         ("2026-02-02", "AI", D("0.20")),
         ("2026-02-09", "AI", D("0.70")),
@@ -342,7 +334,7 @@ def test_bill_vs_limit(warehouse: Path) -> None:
         "is_over_limit from marts.store_bill_vs_limit where period_start = date '2026-02-01' "
         "order by client_id"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("c1", "2026-02-01", D("116.00"), D("150"), D("77.33"), False),  # 11600/150 = 77.333
         ("c2", "2026-02-01", D("12.00"), D("8"), D("150.00"), True),  # 12 / 8 = 1.5
     ]
@@ -356,7 +348,7 @@ def test_invoice_report_days_overdue(warehouse: Path) -> None:
         "select client_id, client_name, period_start::varchar, due_date::varchar, balance, "
         "status, days_overdue from marts.report_invoices order by client_id, period_start"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("c1", "Acme Corp", "2026-01-01", "2026-02-11", D("0"), "paid", 0),  # paid 31
         # due Mar 1 + 10 = Mar 11; Mar 15 - Mar 11 = 4 days
         ("c1", "Acme Corp", "2026-02-01", "2026-03-11", D("116"), "overdue", 4),
@@ -374,7 +366,7 @@ def test_usage_summary(warehouse: Path) -> None:
         "from marts.report_usage_summary where period_start = date '2026-02-01' "
         "and unit_type in ('cpu_hours', 'sms_outbound', 'chat_messages') order by unit_type"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("chat_messages", D("90"), 1, 1, D("10.00")),  # 30 * 3, the resend counted once
         ("cpu_hours", D("50"), 2, 2, D("80.00")),  # c1 40 + c2 10; 70.00 + 10.00
         ("sms_outbound", D("0"), 1, 0, D("1.00")),
@@ -387,7 +379,7 @@ def test_client_usage(warehouse: Path) -> None:
         "other_cost, total_cost from marts.report_client_usage "
         "where period_start = date '2026-02-01' order by client_id"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # storage max 120 -> 14.00; egress 10 + 30 -> 20.00; rest 70 + 10 + 1 + 1 = 82.00
         ("c1", D("120"), D("14.00"), D("40"), D("40"), D("20.00"), D("82.00"), D("116.00")),
         ("c2", D("0"), D("0"), D("0"), D("0"), D("0"), D("12.00"), D("12.00")),
@@ -402,7 +394,7 @@ def test_heavy_consumers(warehouse: Path) -> None:
     )
     # total 40 + 2 + 3 + 2 + 3 = 50 over n = 5 assets; mean share 20%; heavy above 3 * 20%
     # = 60%: vm-1 80% (40 * 5 = 200 > 3 * 50 = 150); vm-3 6% is not
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("vm-1", D("40"), 5, D("80.00"), D("20.00"), True),
         ("vm-2", D("2"), 5, D("4.00"), D("20.00"), False),
         ("vm-3", D("3"), 5, D("6.00"), D("20.00"), False),
@@ -417,7 +409,7 @@ def test_profitability(warehouse: Path) -> None:
         "from marts.report_profitability where period_start = date '2026-02-01' "
         "order by client_id"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # cpu 40 * 0.02 = 0.80; storage 120 * 0.01 = 1.20; egress 40 * 0.02 = 0.80;
         # chat 90 * 0.0005 = 0.045; ai 1001 * 0.000002 = 0.002002; sms 0
         # = 2.847002 -> 2.85; 116 - 2.85 = 113.15; 100 * 113.15 / 116 = 97.543 -> 97.54
@@ -445,7 +437,7 @@ def test_account_balances(warehouse: Path) -> None:
         "invoices_overdue, draft_charges, available_credit from marts.report_account_balances "
         "order by client_id"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         # finalized Jan 31 + Feb 116 = 147; paid 31 (Jan); 147 - 31 = 116, all overdue (Feb);
         # March draft 31
         ("c1", D("147"), D("0"), D("31"), D("116"), D("116"), 1, D("31"), D("0")),
@@ -463,7 +455,7 @@ def test_users_are_masked_and_flagged_active(warehouse: Path) -> None:
         "select user_id, name, email_masked, role, channels, is_active "
         "from marts.service_users order by user_id"
     )
-    assert _rows(warehouse, sql) == [  # the newest snapshot (Mar 1): u0 is gone
+    assert read_rows(warehouse, sql) == [  # the newest snapshot (Mar 1): u0 is gone
         ("u1", "Jane Doe", "j***@e***.com", "admin", "email;sms", True),
         ("u2", "Bob Roe", "b***@m***.uk", "agent", "whatsapp", False),  # deactivated Mar 1
         ("u3", "Carl Poe", "c***@a***.io", "agent", "chat", False),  # created Apr 1, after T
@@ -473,7 +465,7 @@ def test_users_are_masked_and_flagged_active(warehouse: Path) -> None:
         "select client_id, role, users, active_users from marts.service_users_by_role "
         "order by all"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("c1", "admin", 1, 1),
         ("c1", "agent", 2, 0),
         ("c2", "admin", 1, 1),
@@ -532,7 +524,7 @@ def test_consumption_by_week_with_previous_period(warehouse: Path) -> None:
         "from marts.service_consumption where client_id = 'c1' and metric = 'ai_tokens' "
         "and grain = 'week' order by period_start"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("2026-01-26", D("100"), D("0"), D("100"), None),  # Sun Feb 1 is in Mon Jan 26's week
         ("2026-02-02", D("200"), D("100"), D("100"), D("100.00")),
         ("2026-02-09", D("701"), D("200"), D("501"), D("250.50")),  # 100 * 501 / 200
@@ -548,7 +540,7 @@ def test_consumption_by_day_and_month(warehouse: Path) -> None:
         "or (grain = 'day' and metric = 'ai_tokens' and period_start <= date '2026-02-04') "
         "order by client_id, grain, metric, period_start"
     )
-    assert _rows(warehouse, sql) == [
+    assert read_rows(warehouse, sql) == [
         ("c1", "day", "2026-02-01", "ai_tokens", D("100"), D("0")),
         ("c1", "day", "2026-02-02", "ai_tokens", D("0"), D("100")),
         ("c1", "day", "2026-02-03", "ai_tokens", D("200"), D("0")),
@@ -568,4 +560,4 @@ def test_whatsapp_in_versus_out(warehouse: Path) -> None:
         "and period_start = date '2026-02-01'"
     )
     # out 150 (default) + 50 (support) = 200, in 80; 200 - 80 = 120; 200 / 80 = 2.5
-    assert _rows(warehouse, sql) == [("c2", D("80"), D("200"), D("120"), D("2.50"))]
+    assert read_rows(warehouse, sql) == [("c2", D("80"), D("200"), D("120"), D("2.50"))]
