@@ -113,15 +113,7 @@ unallocated as (
 ),
 
 service_categories as (
-    select
-        unit_type,
-        case service
-            when 'ai' then 'AI'
-            when 'chat' then 'Chat'
-            when 'image' then 'Image'
-            else 'Other'
-        end as category
-    from {{ ref('service_unit_types') }}
+    {{ service_categories() }}
 ),
 
 all_rows as (
