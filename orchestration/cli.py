@@ -43,9 +43,17 @@ def _prepare_environment(settings: Settings) -> None:
 
 
 def _prepare_dbt_manifest() -> None:
-    from orchestration.defs.dbt import dbt_project
+    """Parse the dbt project before the Dagster definitions read its manifest.
 
-    dbt_project.preparer.prepare(dbt_project)
+    The dbt assets load the manifest when their module is imported: a manifest older than
+    the models would name nodes the build no longer matches, so it is refreshed first.
+    """
+    from dagster_dbt import DbtProject
+
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    project = DbtProject(project_dir=DBT_PROJECT_DIR)
+    project.preparer.prepare(project)
 
 
 def _failure_report(result) -> list[str]:
