@@ -140,7 +140,12 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def bench_scale(scale: int, repeats: int, seed: int, cache: Path, work: Path) -> ScaleResult:
+STEPS = ("lower_bound", "ingest", "dbt_build", "tallyhouse_run")
+
+
+def bench_scale(
+    scale: int, repeats: int, seed: int, cache: Path, work: Path, only: tuple[str, ...] = STEPS
+) -> ScaleResult:
     landing = landing_zone(cache, scale, seed)
     result = ScaleResult(scale, folder_bytes(landing))
     for attempt in range(1, repeats + 1):
@@ -151,6 +156,8 @@ def bench_scale(scale: int, repeats: int, seed: int, cache: Path, work: Path) ->
             "tallyhouse_run": lambda: whole_run(landing, fresh(work / "run.duckdb"), work),
         }
         for name, step in steps.items():
+            if name not in only:
+                continue
             measure = step()
             result.steps.setdefault(name, []).append(measure)
             print(f"  {scale:>12,} readings  run {attempt}/{repeats}  {name:<15}"
@@ -159,24 +166,30 @@ def bench_scale(scale: int, repeats: int, seed: int, cache: Path, work: Path) ->
 
 
 def report(results: list[ScaleResult], overhead: list[Measure]) -> list[str]:
+    def cell(r: ScaleResult, step: str) -> str:
+        return f"{r.median(step):.1f} s" if step in r.steps else "-"
+
     lines = [
         "| readings | lower bound | ingest | dbt build | tallyhouse run | run / lower bound "
         "| peak memory (run) |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        ratio = r.median("tallyhouse_run") / r.median("lower_bound")
+        both = "tallyhouse_run" in r.steps and "lower_bound" in r.steps
+        ratio = f"{r.median('tallyhouse_run') / r.median('lower_bound'):.1f}x" if both else "-"
+        peak = f"{r.peak('tallyhouse_run'):,.0f} MiB" if "tallyhouse_run" in r.steps else "-"
         lines.append(
-            f"| {r.scale:,} | {r.median('lower_bound'):.1f} s | {r.median('ingest'):.1f} s "
-            f"| {r.median('dbt_build'):.1f} s | {r.median('tallyhouse_run'):.1f} s "
-            f"| {ratio:.1f}x | {r.peak('tallyhouse_run'):,.0f} MiB |"
+            f"| {r.scale:,} | {cell(r, 'lower_bound')} | {cell(r, 'ingest')} "
+            f"| {cell(r, 'dbt_build')} | {cell(r, 'tallyhouse_run')} | {ratio} | {peak} |"
         )
-    fixed = statistics.median(m.seconds for m in overhead)
     lines.append("")
-    lines.append(f"Fixed overhead (`tallyhouse run` on an empty landing zone): {fixed:.1f} s "
-                 f"(median of {len(overhead)}).")
-    if len(results) >= 2:
-        small, large = results[0], results[-1]
+    if overhead:
+        fixed = statistics.median(m.seconds for m in overhead)
+        lines.append(f"Fixed overhead (`tallyhouse run` on an empty landing zone): {fixed:.1f} s "
+                     f"(median of {len(overhead)}).")
+    timed_runs = [r for r in results if "tallyhouse_run" in r.steps]
+    if len(timed_runs) >= 2:
+        small, large = timed_runs[0], timed_runs[-1]
         growth = large.median("tallyhouse_run") / small.median("tallyhouse_run")
         lines.append(
             f"From {small.scale:,} to {large.scale:,} readings ({large.scale / small.scale:.0f}x) "
@@ -195,7 +208,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the generated landing zones (kept between runs)")
     parser.add_argument("--out", default=str(REPO / "benchmarks/results.json"),
                         help="where to write the figures (JSON)")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"comma-separated steps to time (default {','.join(STEPS)}); "
+                        "at 100 million readings the separate ingest and dbt steps are "
+                        "worth leaving out")
+    parser.add_argument("--overhead-repeats", type=int, default=None,
+                        help="runs on the empty landing zone (default: --repeats; 0 skips)")
     args = parser.parse_args(argv)
+    only = tuple(s for s in args.steps.split(",") if s)
+    unknown = sorted(set(only) - set(STEPS))
+    if unknown:
+        parser.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+    overhead_repeats = args.repeats if args.overhead_repeats is None else args.overhead_repeats
     scales = [int(s) for s in args.scales.split(",") if s]
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -205,10 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         empty = work / "empty_landing"
         empty.mkdir()
         overhead = [whole_run(empty, fresh(work / "empty.duckdb"), work)
-                    for _ in range(args.repeats)]
+                    for _ in range(overhead_repeats)]
         print("fixed overhead: " + ", ".join(f"{m.seconds:.1f}s" for m in overhead), flush=True)
         for scale in scales:
-            results.append(bench_scale(scale, args.repeats, args.seed, cache, work))
+            results.append(bench_scale(scale, args.repeats, args.seed, cache, work, only))
     lines = report(results, overhead)
     print("\n".join(lines))
     Path(args.out).write_text(json.dumps({

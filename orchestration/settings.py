@@ -45,7 +45,7 @@ class Settings:
     warehouse: Path
     as_of: datetime
     grace_hours: int = DEFAULT_GRACE_HOURS
-    memory_limit: str = "8GB"
+    memory_limit: str = "4GB"
     threads: int = 2
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -99,7 +99,7 @@ def load_settings(
         warehouse=warehouse_path.resolve(),
         as_of=parse_as_of(as_of if as_of is not None else env.get("TALLYHOUSE_AS_OF")),
         grace_hours=grace,
-        memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "8GB"),
+        memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "4GB"),
         threads=int(env.get("TALLYHOUSE_THREADS", "2")),
         temp_directory=Path(temp).resolve() if temp else None,
     )

@@ -134,7 +134,7 @@ def _ident(name: str) -> str:
 
 
 def connect(
-    warehouse: Path, memory_limit: str = "8GB", threads: int = 2, temp_directory: Path | None = None
+    warehouse: Path, memory_limit: str = "4GB", threads: int = 2, temp_directory: Path | None = None
 ) -> duckdb.DuckDBPyConnection:
     """A warehouse connection with the configured limits and UTC session time zone."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
