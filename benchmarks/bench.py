@@ -5,8 +5,10 @@
 For each scale (meter readings) it generates a landing zone once (cached under
 ``.tallyhouse/bench/``), then, ``--repeats`` times each: the bare lower bound
 (``benchmarks/lower_bound.sql``: load, deduplicate, bind, aggregate, nothing else), ingest
-alone, ``dbt build`` alone on the ingested warehouse, and the whole ``tallyhouse run`` on a
-fresh warehouse. It also times ``tallyhouse run`` on an empty landing zone (the fixed
+alone, ``dbt build`` alone on the ingested warehouse, the whole ``tallyhouse run`` on a
+fresh warehouse (a full rebuild), and the daily run: ``tallyhouse run`` on a warehouse
+already built as of the day before, when one new arrival day has landed (the incremental
+models reprocess what that day touches). It also times ``tallyhouse run`` on an empty landing zone (the fixed
 overhead). Every step runs in a child process; its peak memory is the largest resident set
 of that process tree (``ru_maxrss`` of the reaped child). Medians are printed and written,
 with the raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
@@ -28,8 +30,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from orchestration.settings import macros_digest  # noqa: E402
+
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-05T00:00:00Z"
+DAY_BEFORE = "2026-11-04T00:00:00Z"  # the daily run adds the arrival day 2026-11-05
 
 
 @dataclass
@@ -114,7 +120,8 @@ def ingest_only(landing: Path, warehouse: Path) -> Measure:
 
 
 def dbt_only(warehouse: Path, work: Path) -> Measure:
-    variables = json.dumps({"as_of": AS_OF.replace("Z", "+00:00"), "grace_hours": 48})
+    variables = json.dumps({"as_of": AS_OF.replace("Z", "+00:00"), "grace_hours": 48,
+                            "macros_digest": macros_digest()})
     return timed(
         [str(BIN / "dbt"), "build", "--exclude", "test_type:unit", "--vars", variables,
          "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
@@ -123,15 +130,32 @@ def dbt_only(warehouse: Path, work: Path) -> Measure:
     )
 
 
-def whole_run(landing: Path, warehouse: Path, work: Path) -> Measure:
+def whole_run(landing: Path, warehouse: Path, work: Path, as_of: str = AS_OF) -> Measure:
     home = work / "dagster_home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
     return timed(
         [str(BIN / "tallyhouse"), "run", "--landing", str(landing), "--warehouse",
-         str(warehouse), "--as-of", AS_OF],
+         str(warehouse), "--as-of", as_of],
         env={"DAGSTER_HOME": str(home)},
     )
+
+
+def daily_run(landing: Path, work: Path) -> Measure:
+    """The nightly case: a warehouse built as of the day before, then one new arrival day.
+
+    The warehouse as of the day before is built once (untimed) and copied for each repeat;
+    the timed run is ``tallyhouse run`` as of AS_OF on the copy.
+    """
+    before = work / "day_before.duckdb"
+    if not before.exists():
+        print(f"  preparing a warehouse as of {DAY_BEFORE} for the daily run (untimed)",
+              flush=True)
+        whole_run(landing, fresh(work / "day_before_building.duckdb"), work, DAY_BEFORE)
+        (work / "day_before_building.duckdb").rename(before)
+    warehouse = fresh(work / "daily.duckdb")
+    shutil.copy(before, warehouse)
+    return whole_run(landing, warehouse, work)
 
 
 def fresh(path: Path) -> Path:
@@ -140,7 +164,7 @@ def fresh(path: Path) -> Path:
     return path
 
 
-STEPS = ("lower_bound", "ingest", "dbt_build", "tallyhouse_run")
+STEPS = ("lower_bound", "ingest", "dbt_build", "tallyhouse_run", "daily_run")
 
 
 def bench_scale(
@@ -154,6 +178,7 @@ def bench_scale(
             "ingest": lambda: ingest_only(landing, fresh(work / "steps.duckdb")),
             "dbt_build": lambda: dbt_only(work / "steps.duckdb", work),
             "tallyhouse_run": lambda: whole_run(landing, fresh(work / "run.duckdb"), work),
+            "daily_run": lambda: daily_run(landing, work),
         }
         for name, step in steps.items():
             if name not in only:
@@ -171,16 +196,20 @@ def report(results: list[ScaleResult], overhead: list[Measure]) -> list[str]:
 
     lines = [
         "| readings | lower bound | ingest | dbt build | tallyhouse run | run / lower bound "
-        "| peak memory (run) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| peak memory (run) | daily run | daily / full run |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         both = "tallyhouse_run" in r.steps and "lower_bound" in r.steps
         ratio = f"{r.median('tallyhouse_run') / r.median('lower_bound'):.1f}x" if both else "-"
         peak = f"{r.peak('tallyhouse_run'):,.0f} MiB" if "tallyhouse_run" in r.steps else "-"
+        daily = "-"
+        if "daily_run" in r.steps and "tallyhouse_run" in r.steps:
+            daily = f"{r.median('daily_run') / r.median('tallyhouse_run'):.2f}"
         lines.append(
             f"| {r.scale:,} | {cell(r, 'lower_bound')} | {cell(r, 'ingest')} "
-            f"| {cell(r, 'dbt_build')} | {cell(r, 'tallyhouse_run')} | {ratio} | {peak} |"
+            f"| {cell(r, 'dbt_build')} | {cell(r, 'tallyhouse_run')} | {ratio} | {peak} "
+            f"| {cell(r, 'daily_run')} | {daily} |"
         )
     lines.append("")
     if overhead:

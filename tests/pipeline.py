@@ -21,7 +21,7 @@ import duckdb
 
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS
 from orchestration.ingest.loader import connect, ingest_feed
-from orchestration.settings import DBT_PROJECT_DIR, parse_as_of
+from orchestration.settings import DBT_PROJECT_DIR, macros_digest, parse_as_of
 
 MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
 
@@ -78,7 +78,8 @@ def dbt_build(
 ) -> subprocess.CompletedProcess:
     """``dbt build`` as of ``as_of``, the same variables the Dagster asset passes."""
     when = parse_as_of(as_of).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    args = ["build", "--vars", json.dumps({"as_of": when, "grace_hours": grace_hours})]
+    variables = {"as_of": when, "grace_hours": grace_hours, "macros_digest": macros_digest()}
+    args = ["build", "--vars", json.dumps(variables)]
     if select:
         args += ["--select", select]
     return dbt(warehouse, *args)

@@ -3,6 +3,17 @@
 -- events to their own client. Disregarded assets are left out. For cumulative and gauge
 -- unit types the last reading before the period (known at the horizon) is carried in.
 -- bucket_id is null for a record that binds to no bucket (its asset is unbound).
+-- Incremental: a run binds only the horizons whose fingerprint (int_horizon_fingerprints) is
+-- not in the table yet, and deletes the rows of fingerprints no longer current, so the table
+-- always equals a full rebuild; a finalized period is bound once.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='fingerprint',
+    on_schema_change='sync_all_columns',
+    post_hook="{{ delete_stale_fingerprints(ref('int_horizon_fingerprints')) }}",
+) }}
+
 with horizons as (
     select
         horizons.*,
@@ -10,10 +21,22 @@ with horizons as (
         periods.end_at,
         periods.assets_version,
         periods.unit_types_version,
-        periods.disregarded_assets_version
+        periods.disregarded_assets_version,
+        fingerprints.fingerprint
     from {{ ref('int_rating_horizons') }} as horizons
     inner join {{ ref('int_client_periods') }} as periods
         on horizons.client_id = periods.client_id and horizons.period_start = periods.period_start
+    inner join {{ ref('int_horizon_fingerprints') }} as fingerprints
+        on
+            horizons.client_id = fingerprints.client_id
+            and horizons.period_start = fingerprints.period_start
+            and horizons.horizon_at = fingerprints.horizon_at
+    {% if incremental_on('fingerprint') %}
+        where not exists (
+            select 1 from {{ this }} as bound_before
+            where bound_before.fingerprint = fingerprints.fingerprint
+        )
+    {% endif %}
 ),
 
 disregarded as (
@@ -42,7 +65,7 @@ period_assets as (
 ),
 
 records as (
-    select * from {{ ref('int_usage_records') }}
+    select * exclude (typed_invocation_id) from {{ ref('int_usage_records') }}
     where not is_duplicate
 ),
 
@@ -198,6 +221,8 @@ bound as (
         horizons.start_at,
         horizons.is_bill,
         horizons.invoice_period_start,
+        horizons.fingerprint,
+        '{{ invocation_id }}' as rated_invocation_id,
         coalesce(buckets.bucket_id, case
             when
                 unit_types.auto_provision
@@ -224,6 +249,28 @@ bound as (
         on
             horizons.unit_types_version = unit_types.snapshot_arrived
             and all_rows.unit_type = unit_types.unit_type
+),
+
+-- Only cumulative meters need the previous reading: the window sorts those rows alone.
+cumulative as (
+    select
+        *,
+        lag(value) over (
+            partition by client_id, period_start, horizon_at, asset_id, unit_type
+            order by recorded_at, arrived, file_name, row_number
+        ) as previous_value
+    from bound
+    where meter_kind = 'cumulative'
+),
+
+chained as (
+    select * from cumulative
+    union all by name
+    select
+        *,
+        cast(null as decimal(38, 10)) as previous_value
+    from bound
+    where meter_kind is distinct from 'cumulative'
 )
 
 select
@@ -238,12 +285,4 @@ select
                 end
         else value
     end as quantity
-from (
-    select
-        *,
-        lag(value) over (
-            partition by client_id, period_start, horizon_at, asset_id, unit_type
-            order by recorded_at, arrived, file_name, row_number
-        ) as previous_value
-    from bound
-) as chained
+from chained

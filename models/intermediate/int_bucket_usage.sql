@@ -2,9 +2,25 @@
 -- then added up over the bucket's assets (distinct users for unique_count), rounded to 6
 -- places half away from zero. time_weighted_avg integrates each asset's level over the
 -- window in exact integer arithmetic (value in 1e-10 units times microseconds).
+-- Incremental like int_bound_records: only horizons with a new fingerprint are aggregated.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='fingerprint',
+    on_schema_change='sync_all_columns',
+    post_hook="{{ delete_stale_fingerprints(ref('int_horizon_fingerprints')) }}",
+) }}
+
 with bound as (
-    select * from {{ ref('int_bound_records') }}
-    where bucket_id is not null
+    select bound_records.* from {{ ref('int_bound_records') }} as bound_records
+    where
+        bound_records.bucket_id is not null
+    {% if incremental_on('fingerprint') -%}
+        and not exists (
+            select 1 from {{ this }} as usage_before
+            where usage_before.fingerprint = bound_records.fingerprint
+        )
+    {%- endif %}
 ),
 
 segments as (
@@ -34,6 +50,7 @@ per_asset as (
         client_id,
         period_start,
         horizon_at,
+        fingerprint,
         bucket_id,
         asset_id,
         case any_value(aggregation)
@@ -48,7 +65,7 @@ per_asset as (
         end as asset_usage
     from bound
     where aggregation in ('sum', 'count', 'max', 'latest')
-    group by client_id, period_start, horizon_at, bucket_id, asset_id
+    group by client_id, period_start, horizon_at, fingerprint, bucket_id, asset_id
 ),
 
 simple_usage as (
@@ -56,10 +73,11 @@ simple_usage as (
         client_id,
         period_start,
         horizon_at,
+        fingerprint,
         bucket_id,
         {{ money('sum(asset_usage)') }} as usage
     from per_asset
-    group by client_id, period_start, horizon_at, bucket_id
+    group by client_id, period_start, horizon_at, fingerprint, bucket_id
 ),
 
 weighted_usage as (
@@ -67,6 +85,7 @@ weighted_usage as (
         client_id,
         period_start,
         horizon_at,
+        fingerprint,
         bucket_id,
         {{ micros_to_decimal6(round_div(
             "sum(" ~ decimal10_to_units("value") ~ " * cast(held_us as hugeint))",
@@ -74,7 +93,7 @@ weighted_usage as (
             ~ " * 10000"
         )) }} as usage
     from segments
-    group by client_id, period_start, horizon_at, bucket_id
+    group by client_id, period_start, horizon_at, fingerprint, bucket_id
     having epoch_us(any_value(window_end_at)) > epoch_us(any_value(start_at))
 ),
 
@@ -83,6 +102,7 @@ distinct_users as (
         client_id,
         period_start,
         horizon_at,
+        fingerprint,
         bucket_id,
         cast(count(distinct user_id) as decimal(38, 6)) as usage
     from bound

@@ -1,47 +1,122 @@
 -- Valid meter readings and service events as one stream of usage records, each with its
 -- deduplication key; the first by (arrival, file base name, row number) is billed, the
 -- others are kept and flagged as duplicates.
-with readings as (
+-- Incremental by file (int_usage_files): when the only change since the last run is files
+-- that arrived after every file already here (a new day landed), only their rows are typed
+-- and appended, each flagged a duplicate when its key is already here or earlier in the new
+-- files. Any other change (a file gone or re-landed, another set of known unit types, other
+-- code, a file landed in an earlier arrival day) rebuilds every row. Either way the table
+-- equals a full rebuild. int_usage_records_processed_files remembers the files already seen.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='file_fingerprint',
+    on_schema_change='sync_all_columns',
+    post_hook=[
+        "{{ delete_stale_fingerprints(ref('int_usage_files'), 'file_fingerprint') }}",
+        "create or replace table {{ this.schema }}.int_usage_records_processed_files as
+            select file_fingerprint, arrived from {{ ref('int_usage_files') }}",
+    ],
+) }}
+
+{%- set append_only = false -%}
+{%- if incremental_on('file_fingerprint') -%}
+    {%- set processed = adapter.get_relation(
+        database=this.database, schema=this.schema,
+        identifier='int_usage_records_processed_files') -%}
+    {%- if processed is not none -%}
+        {%- set check -%}
+            select
+                not exists (
+                    select 1 from {{ processed }} as done
+                    where not exists (
+                        select 1 from {{ ref('int_usage_files') }} as current_files
+                        where current_files.file_fingerprint = done.file_fingerprint
+                    )
+                )
+                and not exists (
+                    select 1 from {{ this }} as existing
+                    where not exists (
+                        select 1 from {{ processed }} as done
+                        where done.file_fingerprint = existing.file_fingerprint
+                    )
+                )
+                and coalesce(
+                    (
+                        select min(current_files.arrived)
+                        from {{ ref('int_usage_files') }} as current_files
+                        where not exists (
+                            select 1 from {{ processed }} as done
+                            where done.file_fingerprint = current_files.file_fingerprint
+                        )
+                    ) > (select max(done.arrived) from {{ processed }} as done),
+                    true
+                )
+        {%- endset -%}
+        {%- set append_only = run_query(check).columns[0].values()[0] -%}
+    {%- endif -%}
+{%- endif %}
+
+with files as (
+    select
+        usage_files.file,
+        usage_files.file_fingerprint
+    from {{ ref('int_usage_files') }} as usage_files
+    {% if append_only -%}
+        where not exists (
+            select 1 from {{ this.schema }}.int_usage_records_processed_files as done
+            where done.file_fingerprint = usage_files.file_fingerprint
+        )
+    {%- endif %}
+),
+
+readings as (
     select
         'meter_readings' as feed,
         case
-            when reading_id is not null then 'id:' || reading_id
-            else 'key:' || asset_id || chr(31) || unit_type || chr(31) || epoch_us(reading_at)
+            when readings.reading_id is not null then 'id:' || readings.reading_id
+            else
+                'key:' || readings.asset_id || chr(31) || readings.unit_type || chr(31)
+                || epoch_us(readings.reading_at)
         end as record_key,
-        asset_id,
+        readings.asset_id,
         cast(null as varchar) as event_client_id,
-        source_type,
-        unit_type,
-        reading_at as recorded_at,
-        value_decimal as value,
+        readings.source_type,
+        readings.unit_type,
+        readings.reading_at as recorded_at,
+        readings.value_decimal as value,
         cast(null as varchar) as user_id,
-        description,
-        file,
-        file_name,
-        arrived,
-        row_number
-    from {{ ref('stg_meter_readings') }}
-    where reason is null
+        readings.description,
+        readings.file,
+        readings.file_name,
+        readings.arrived,
+        readings.row_number,
+        files.file_fingerprint
+    from {{ ref('stg_meter_readings') }} as readings
+    inner join files on readings.file = files.file
+    where readings.reason is null
 ),
 
 events as (
     select
         'service_events' as feed,
-        'id:' || event_id as record_key,
-        asset_id,
-        client_id as event_client_id,
+        'id:' || events.event_id as record_key,
+        events.asset_id,
+        events.client_id as event_client_id,
         'services' as source_type,
-        unit_type,
-        event_at as recorded_at,
-        quantity_decimal as value,
-        user_id,
+        events.unit_type,
+        events.event_at as recorded_at,
+        events.quantity_decimal as value,
+        events.user_id,
         cast(null as varchar) as description,
-        file,
-        file_name,
-        arrived,
-        row_number
-    from {{ ref('stg_service_events') }}
-    where reason is null
+        events.file,
+        events.file_name,
+        events.arrived,
+        events.row_number,
+        files.file_fingerprint
+    from {{ ref('stg_service_events') }} as events
+    inner join files on events.file = files.file
+    where events.reason is null
 ),
 
 unioned as (
@@ -51,9 +126,17 @@ unioned as (
 )
 
 select
-    *,
-    {{ arrived_at('arrived') }} as arrived_at,
+    unioned.*,
+    '{{ invocation_id }}' as typed_invocation_id,
+    {{ arrived_at('unioned.arrived') }} as arrived_at,
     row_number() over (
-        partition by feed, record_key order by arrived, file_name, row_number
-    ) > 1 as is_duplicate
+        partition by unioned.feed, unioned.record_key
+        order by unioned.arrived, unioned.file_name, unioned.row_number
+    ) > 1
+    {%- if append_only %}
+        or exists (
+            select 1 from {{ this }} as earlier
+            where earlier.feed = unioned.feed and earlier.record_key = unioned.record_key
+        )
+    {%- endif %} as is_duplicate
 from unioned

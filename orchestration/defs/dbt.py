@@ -56,6 +56,11 @@ def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     context.log.info(f"dbt build as of {settings.as_of_iso} into {settings.warehouse}")
     # dbt unit tests are code tests: the test suite runs them, production runs do not.
     args = ["build", "--vars", dbt_vars, "--exclude", "test_type:unit"]
+    if full_refresh_requested():
+        # The incremental models (usage records, bound records, bucket usage) rebuilt from
+        # scratch; the marts come out the same, only slower.
+        context.log.info("full refresh: the incremental models are rebuilt from scratch")
+        args.append("--full-refresh")
     invocation = dbt.cli(args, context=context)
     if not column_metadata_enabled():
         yield from invocation.stream()
@@ -96,6 +101,11 @@ def ingest_observations(settings: Settings):
             "(per file: marts.ingest_log)",
             metadata=metadata,
         )
+
+
+def full_refresh_requested() -> bool:
+    """``TALLYHOUSE_FULL_REFRESH=1`` (``tallyhouse run --full-refresh``) rebuilds every model."""
+    return os.environ.get("TALLYHOUSE_FULL_REFRESH", "") not in ("", "0")
 
 
 def column_metadata_enabled() -> bool:

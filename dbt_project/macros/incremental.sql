@@ -1,0 +1,52 @@
+{#- A digest of the project's code and reference data: every model's and seed's checksum and
+    the variable macros_digest (the macros' text, which dbt's graph does not checksum; the
+    pipeline passes it). Incremental models key their rows on it, so a changed model, seed
+    or macro recomputes every row instead of keeping rows the old code made. -#}
+{% macro code_digest() -%}
+    {%- if execute -%}
+        {%- set parts = [] -%}
+        {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+            {%- if node.resource_type in ('model', 'seed') and node.package_name == project_name -%}
+                {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do parts.append('macros=' ~ var('macros_digest', '')) -%}
+        {{- local_md5(parts | join(';')) -}}
+    {%- else -%}
+        {{- 'parse' -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Delete the rows of an incremental model whose fingerprint is no longer current: what is
+    left equals a full rebuild. -#}
+{% macro delete_stale_fingerprints(fingerprints, column='fingerprint') -%}
+    delete from {{ this }} as stale
+    where not exists (
+        select 1 from {{ fingerprints }} as fingerprints
+        where fingerprints.{{ column }} = stale.{{ column }}
+    )
+{%- endmacro %}
+
+{#- True when this run of an incremental model adds to an existing table that already has
+    ``column`` (a table from before the model was incremental is rebuilt instead). -#}
+{% macro incremental_on(column) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {{- return(column in names) -}}
+{%- endmacro %}
+
+{#- A digest of the unit types known as of T (the newest unit_types snapshot): they decide
+    which usage rows are valid (reason unknown_unit_type), so they are part of every
+    fingerprint of usage. -#}
+{% macro known_unit_types_digest() -%}
+    (
+        select coalesce(md5(string_agg(distinct unit_types.unit_type, chr(10) order by unit_types.unit_type)), '')
+        from {{ ref('stg_admin__unit_types') }} as unit_types
+        where unit_types.snapshot_arrived = (
+            select max(versions.snapshot_arrived) from {{ ref('stg_admin__versions') }} as versions
+            where versions.table_name = 'unit_types'
+        )
+    )
+{%- endmacro %}
