@@ -124,28 +124,52 @@ def _instance():
     return DagsterInstance.local_temp(tempdir=str(REPO_ROOT / ".dagster_home"))
 
 
+def _finalized_months(settings: Settings) -> list[str]:
+    """Billing months (YYYY-MM) whose invoices are all finalized in marts.invoices."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select strftime(period_start, '%Y-%m') from marts.invoices "
+            "group by period_start having bool_and(finalized) order by period_start"
+        ).fetchall()
+    finally:
+        con.close()
+    return [row[0] for row in rows]
+
+
 def run_pipeline(settings: Settings) -> int:
-    """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure."""
+    """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure.
+
+    Two runs: ``materialize_all`` over the arrival days from the earliest landed file to the
+    as-of day (ingest, checks, dbt), then ``close_period`` over the finalized months present.
+    """
     if not settings.landing.is_dir():
         _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
         return 2
     _prepare_environment(settings)
     _prepare_dbt_manifest()
-    from orchestration.definitions import MATERIALIZE_ALL_JOB, build_definitions
+    from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
+    from orchestration.defs.automation import range_tags
+    from orchestration.defs.ingest import landing_arrival_range
 
     defs = build_definitions()
     job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
+    days = landing_arrival_range(settings.landing, settings.as_of)
     _print(
         f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
-        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h"
+        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h, "
+        f"arrival days {days.start} .. {days.end}"
     )
     started = time.monotonic()
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            tags={"tallyhouse/as_of": settings.as_of_iso},
+            run_config=run_config,
+            tags={"tallyhouse/as_of": settings.as_of_iso, **range_tags(days)},
         )
     elapsed = time.monotonic() - started
     if not result.success:
@@ -157,6 +181,36 @@ def run_pipeline(settings: Settings) -> int:
     _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
         _print(line)
+    from orchestration.defs.period_close import CLOSE_MONTHS
+
+    keys = set(CLOSE_MONTHS.get_partition_keys())
+    months = [month for month in _finalized_months(settings) if month in keys]
+    if not months:
+        _print("period closes: no finalized month yet")
+        return 0
+    from dagster import PartitionKeyRange
+
+    started = time.monotonic()
+    with _instance() as instance:
+        closed = defs.resolve_job_def(CLOSE_PERIOD_JOB).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            tags={
+                "tallyhouse/as_of": settings.as_of_iso,
+                **range_tags(PartitionKeyRange(months[0], months[-1])),
+            },
+        )
+    elapsed = time.monotonic() - started
+    if not closed.success:
+        _print(f"period closes FAILED after {elapsed:.1f}s (second run {closed.run_id}):")
+        for line in _failure_report(closed):
+            _print(f"  {line}")
+        return 1
+    _print(
+        f"period closes: {months[0]} .. {months[-1]} written to marts.period_closes in a "
+        f"second run ({closed.run_id}, {elapsed:.1f}s)"
+    )
     return 0
 
 

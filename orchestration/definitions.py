@@ -11,8 +11,10 @@ from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asse
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.automation import (
+    CLOSE_PERIOD_JOB,
     MATERIALIZE_ALL_JOB,
     NIGHTLY_JOB,
+    build_close_sensor,
     build_finalize_schedule,
     landing_zone_sensor,
     nightly_rating_schedule,
@@ -20,6 +22,7 @@ from orchestration.defs.automation import (
 from orchestration.defs.dbt import dbt_project, tallyhouse_dbt
 from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
+from orchestration.defs.period_close import period_closes
 from orchestration.defs.quality import raw_feed_checks
 from orchestration.settings import load_settings
 
@@ -27,7 +30,10 @@ FRESHNESS_JOB = "freshness_checks"
 FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
 # Jobs that write the warehouse; deploy/dagster.production.yaml runs one of them at a time.
 WRITER_TAGS = {"tallyhouse/warehouse": "write"}
-__all__ = ["MATERIALIZE_ALL_JOB", "FRESHNESS_JOB", "NIGHTLY_JOB", "build_definitions", "defs"]
+__all__ = [
+    "CLOSE_PERIOD_JOB", "MATERIALIZE_ALL_JOB", "FRESHNESS_JOB", "NIGHTLY_JOB",
+    "build_definitions", "defs",
+]
 
 
 def dbt_executable() -> str:
@@ -44,11 +50,19 @@ def build_definitions() -> Definitions:
     exported = {k: v for k, v in settings.env().items() if k != "TALLYHOUSE_AS_OF"}
     os.environ.update({k: v for k, v in exported.items() if k not in os.environ})
     freshness = AssetSelection.checks(*freshness_checks)
+    closes = AssetSelection.assets(period_closes)
     materialize_all = define_asset_job(
         MATERIALIZE_ALL_JOB,
-        selection=AssetSelection.all() - freshness,
+        selection=AssetSelection.all() - freshness - closes,
         tags=WRITER_TAGS,
-        description="Ingest the landing zone and build every mart, checks included.",
+        description="Ingest a range of arrival days (partitions) and build every mart, checks "
+        "included.",
+    )
+    close_period = define_asset_job(
+        CLOSE_PERIOD_JOB,
+        selection=closes,
+        tags=WRITER_TAGS,
+        description="Freeze the bills of finalized months (partitions) in marts.period_closes.",
     )
     nightly = define_asset_job(
         NIGHTLY_JOB,
@@ -63,9 +77,9 @@ def build_definitions() -> Definitions:
         description="Judge the warehouse's freshness against the clock.",
     )
     return Definitions(
-        assets=[ingest_landing_zone, tallyhouse_dbt],
+        assets=[ingest_landing_zone, tallyhouse_dbt, period_closes],
         asset_checks=[*raw_feed_checks, *freshness_checks],
-        jobs=[materialize_all, nightly, freshness_job],
+        jobs=[materialize_all, nightly, freshness_job, close_period],
         schedules=[
             nightly_rating_schedule,
             build_finalize_schedule(settings.grace_hours),
@@ -77,7 +91,7 @@ def build_definitions() -> Definitions:
                 description="Evaluates the freshness checks every hour.",
             ),
         ],
-        sensors=[landing_zone_sensor],
+        sensors=[landing_zone_sensor, build_close_sensor(close_period)],
         resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
     )
 

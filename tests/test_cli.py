@@ -69,6 +69,10 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     # admin rows 2 + 1 + 2 + 2 + 1 + 4 + 1 + 2 = 15, readings 1 + 2 + 1 + 1 = 5
     assert "rows seen 20 = loaded 20 + quarantined 0 + duplicate 0 + suppressed 0" in result.stdout
+    # one run over the arrival days Jan 1 (first file) .. Mar 15 (the as-of day), then the
+    # months finalized by Mar 15 (January's cutoff Feb 3, February's Mar 3) closed in a second
+    assert "arrival days 2026-01-01 .. 2026-03-15" in result.stdout
+    assert "period closes: 2026-01 .. 2026-02" in result.stdout
     return landing, warehouse
 
 
@@ -89,6 +93,21 @@ def test_run_through_dagster_bills_the_hand_written_landing_zone(
         "where bucket_id = 'mb' and period_start = date '2026-01-01'",
     )
     assert row["final_cost"] == Decimal("14.00")  # 10 * 1 + (12 - 10) * 2
+
+
+def test_run_closes_every_finalized_month(first_run: tuple[Path, Path]) -> None:
+    _, warehouse = first_run
+    rows = read(
+        warehouse,
+        "select client_id, period_start::varchar as period, final_cost from marts.period_closes "
+        "where line_type = 'bucket' order by period, client_id",
+    )
+    assert [(r["client_id"], r["period"], r["final_cost"]) for r in rows] == [
+        ("m1", "2026-01-01", Decimal("14.00")),  # 10 * 1 + (12 - 10) * 2
+        ("m2", "2026-01-01", Decimal("10.00")),  # 100 * 0.1, no usage
+        ("m1", "2026-02-01", Decimal("10.00")),  # 5 units, within the commit of 10 at 1
+        ("m2", "2026-02-01", Decimal("10.00")),
+    ]  # March (cutoff Apr 3) is open as of Mar 15: not closed
 
 
 def test_configuration_error_stops_billing_and_names_the_bucket(

@@ -27,6 +27,7 @@ from dagster import (
     AssetKey,
     DagsterEventType,
     DagsterInstance,
+    DagsterRun,
     DagsterRunStatus,
     build_schedule_context,
     build_sensor_context,
@@ -34,6 +35,7 @@ from dagster import (
 
 from orchestration.defs.automation import (
     build_finalize_schedule,
+    close_request,
     files_run_key,
     finalization_cron,
     landing_zone_sensor,
@@ -58,6 +60,8 @@ LANDED = {
     "meter_readings/arrived=2026-03-10/c.csv",
     "meter_readings/arrived=2026-03-12/d.csv",
 }
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
 # The billing marts of CONTRACT section 5: a failing gate must leave them as they were.
 BILLING_MARTS = (
     "billing_readings", "billing_adjustments", "invoices", "credit_grants", "projections",
@@ -86,6 +90,8 @@ def test_sensor_requests_one_run_per_new_set_of_files_and_never_twice(
     assert request.tags["tallyhouse/period"] == f"{as_of:%Y-%m}"
     assert request.tags["tallyhouse/trigger"] == "landing"
     assert request.tags["tallyhouse/new_files"] == "12"
+    # one run over the arrival days of the new files: Jan 1 (admin) .. Mar 12 (d.csv)
+    assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2026-01-01", "2026-03-12")
 
     again = _tick(first.cursor)  # nothing new landed: nothing requested
     assert again.run_requests == [] and "no new files" in again.skip_message
@@ -101,6 +107,7 @@ def test_sensor_requests_one_run_per_new_set_of_files_and_never_twice(
     (request,) = second.run_requests
     assert request.run_key == files_run_key({"meter_readings/arrived=2026-03-20/e.csv"})
     assert request.tags["tallyhouse/new_files"] == "1"
+    assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2026-03-20", "2026-03-20")
     assert set(json.loads(second.cursor)["files"]) == LANDED | {
         "meter_readings/arrived=2026-03-20/e.csv"
     }
@@ -130,7 +137,10 @@ def test_nightly_schedule_rates_as_of_its_scheduled_time() -> None:
     assert request.run_key == "nightly-2026-03-04T02:00:00+00:00"
 
 
-def test_monthly_schedule_finalizes_the_previous_period_after_its_cutoff() -> None:
+def test_monthly_schedule_finalizes_the_previous_period_after_its_cutoff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALLYHOUSE_LANDING", str(_landing(tmp_path / "landing")))
     # grace 48 h; a month ends last at UTC-12, 12:00 UTC on the 1st: 12 + 48 = 60 h = 2 d 12 h
     assert finalization_cron(48) == "0 12 3 * *"
     assert finalization_cron(0) == "0 12 1 * *"
@@ -149,12 +159,34 @@ def test_monthly_schedule_finalizes_the_previous_period_after_its_cutoff() -> No
     assert request.tags["tallyhouse/period"] == "2026-02"
     assert request.tags["tallyhouse/as_of"] == "2026-03-03T12:00:00+00:00"
     assert request.tags["tallyhouse/trigger"] == "finalize"
+    # every arrival day from the earliest file (Jan 1) to the tick's day
+    assert (request.tags[RANGE_START], request.tags[RANGE_END]) == ("2026-01-01", "2026-03-03")
 
     # a tick before February's cutoff in the latest zone (Mar 3 12:00 UTC) bills nothing
     early = schedule.evaluate_tick(
         build_schedule_context(scheduled_execution_time=datetime(2026, 3, 3, 11, 59, tzinfo=UTC))
     )
     assert early.run_requests == [] and "2026-02 is open" in early.skip_message
+
+
+def test_a_successful_finalization_run_is_followed_by_closing_its_month() -> None:
+    from orchestration.definitions import CLOSE_PERIOD_JOB, defs
+
+    sensor = defs.get_sensor_def("close_finalized_period")
+    assert sensor.job_name == CLOSE_PERIOD_JOB
+    finalize_tags = {
+        "tallyhouse/as_of": "2026-03-03T12:00:00+00:00", "tallyhouse/period": "2026-02",
+        "tallyhouse/trigger": "finalize", RANGE_START: "2026-01-01", RANGE_END: "2026-03-03",
+    }
+    request = close_request(DagsterRun(job_name="materialize_all", tags=finalize_tags))
+    assert request.partition_key == "2026-02"
+    assert request.run_key == "close-2026-02"
+    assert request.tags["tallyhouse/as_of"] == "2026-03-03T12:00:00+00:00"
+    assert request.tags["tallyhouse/trigger"] == "close"
+    # a landing or nightly run closes nothing
+    landing_tags = {**finalize_tags, "tallyhouse/trigger": "landing"}
+    assert close_request(DagsterRun(job_name="materialize_all", tags=landing_tags)).skip_message
+    assert close_request(DagsterRun(job_name="nightly_rating", tags=finalize_tags)).skip_message
 
 
 def test_run_tag_decides_the_as_of_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -210,13 +242,13 @@ def gate(tmp_path_factory: pytest.TempPathFactory):
         "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
     )
     tick = datetime(2026, 4, 3, 12, 0, tzinfo=UTC)
-    (request,) = build_finalize_schedule(48).evaluate_tick(
-        build_schedule_context(scheduled_execution_time=tick)
-    ).run_requests
     home = root / "dagster_home"
     home.mkdir()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TALLYHOUSE_LANDING", str(landing))
+        (request,) = build_finalize_schedule(48).evaluate_tick(
+            build_schedule_context(scheduled_execution_time=tick)
+        ).run_requests
         env.setenv("TALLYHOUSE_WAREHOUSE", str(warehouse))
         env.delenv("TALLYHOUSE_AS_OF", raising=False)
         env.setenv("GX_ANALYTICS_ENABLED", "false")
@@ -252,9 +284,11 @@ def test_failing_gate_marks_the_run_failed_in_the_instance(gate) -> None:
 
 def test_failing_gate_leaves_every_billing_mart_byte_for_byte(gate) -> None:
     graph = gate["defs"].resolve_asset_graph()
+    # the marts the run builds (marts.period_closes has a job of its own, close_period)
+    built = gate["defs"].resolve_job_def("materialize_all").asset_layer.selected_asset_keys
     guarded = {
         key.path[-1]
-        for key in graph.get_all_asset_keys()
+        for key in built
         if key.path[0] == "marts"
         and AssetKey(["intermediate", "int_configuration_errors"])
         in set(graph.upstream_key_iterator(key))
@@ -274,7 +308,13 @@ def test_the_scheduled_run_used_the_ticks_as_of_time(gate) -> None:
         and event.dagster_event.event_type == DagsterEventType.ASSET_MATERIALIZATION
         and event.dagster_event.asset_key == AssetKey(["raw", "meter_readings"])
     ]
-    assert ingested == ["2026-04-03T12:00:00+00:00"]
+    assert set(ingested) == {"2026-04-03T12:00:00+00:00"}
+    # one run over every arrival day from the earliest file to the tick's day, a
+    # materialization per day: Jan 1 .. Apr 3 = 31 + 28 + 31 + 3 = 93
+    assert (gate["run"].tags[RANGE_START], gate["run"].tags[RANGE_END]) == (
+        "2026-01-01", "2026-04-03"
+    )
+    assert len(ingested) == 93
     # marts outside the gate (ingest_log) were rebuilt as of the tick: d.csv is in
     files = {r["file"] for r in read(gate["warehouse"], "select file from marts.ingest_log")}
     assert "meter_readings/arrived=2026-03-12/d.csv" in files

@@ -7,6 +7,12 @@
   reports) as of the tick, so projections and open-period drafts move with time.
 - ``finalize_previous_period`` runs ``materialize_all`` once a month, after the previous
   month's cutoff has passed in every time zone, so that month's final bill is written.
+- ``close_finalized_period`` follows a successful finalization run with a ``close_period``
+  run for the month it finalized, which freezes that month's bills in ``marts.period_closes``.
+
+``materialize_all`` ingests by arrival day: the sensor's runs cover the arrival days of the
+new files, the monthly run every day from the earliest file to its tick (one run each, a
+partition key range; files already loaded are skipped).
 
 Every run request carries its as-of time (the tick's scheduled time, or the sensor's
 evaluation time) in the ``tallyhouse/as_of`` tag, which the assets read, and the period it
@@ -20,23 +26,35 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from dagster import (
+    DagsterRun,
+    DagsterRunStatus,
+    PartitionKeyRange,
     RunRequest,
+    RunStatusSensorContext,
     ScheduleDefinition,
     ScheduleEvaluationContext,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    run_status_sensor,
     schedule,
     sensor,
 )
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from orchestration.defs.constants import PERIOD_TAG, TRIGGER_TAG
+from orchestration.defs.ingest import arrival_day_range, landing_arrival_range
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS
-from orchestration.ingest.loader import discover
+from orchestration.ingest.loader import LandedFile, discover
 from orchestration.settings import AS_OF_TAG, load_settings
 
 MATERIALIZE_ALL_JOB = "materialize_all"
 NIGHTLY_JOB = "nightly_rating"
+CLOSE_PERIOD_JOB = "close_period"
 NIGHTLY_CRON = "0 2 * * *"  # 02:00 UTC
 # A month ends last at UTC-12 (12:00 UTC on the 1st): the finalization waits for that zone.
 LATEST_MONTH_END_HOURS = 12
@@ -59,16 +77,26 @@ def run_tags(as_of: datetime, period: date, trigger: str) -> dict[str, str]:
     return {AS_OF_TAG: as_of_text(as_of), PERIOD_TAG: month_label(period), TRIGGER_TAG: trigger}
 
 
+def range_tags(days: PartitionKeyRange) -> dict[str, str]:
+    """Run tags that make a run cover the partition keys ``days.start`` .. ``days.end``."""
+    return {ASSET_PARTITION_RANGE_START_TAG: days.start, ASSET_PARTITION_RANGE_END_TAG: days.end}
+
+
 # --- the landing zone sensor ------------------------------------------------------------
+
+
+def landed(landing, as_of: datetime) -> dict[str, LandedFile]:
+    """Every file arrived on or before ``as_of``, by path relative to the landing root."""
+    return {
+        found.relpath: found
+        for feed in ADMIN_TABLES + USAGE_FEEDS
+        for found in discover(landing, feed, as_of)
+    }
 
 
 def landed_files(landing, as_of: datetime) -> set[str]:
     """Paths (relative to the landing root) of every file arrived on or before ``as_of``."""
-    return {
-        landed.relpath
-        for feed in ADMIN_TABLES + USAGE_FEEDS
-        for landed in discover(landing, feed, as_of)
-    }
+    return set(landed(landing, as_of))
 
 
 def seen_files(cursor: str | None) -> set[str]:
@@ -89,13 +117,19 @@ def landing_evaluation(landing, cursor: str | None, now: datetime) -> SensorResu
     if not landing.is_dir():
         return SkipReason(f"landing zone {landing} does not exist")
     seen = seen_files(cursor)
-    listing = landed_files(landing, now)
+    found = landed(landing, now)
+    listing = set(found)
     new = listing - seen
     if not new:
         return SkipReason(f"no new files among {len(listing)} landed")
+    days = sorted(found[path].arrived for path in new)
     request = RunRequest(
         run_key=files_run_key(new),
-        tags={**run_tags(now, now.date(), "landing"), "tallyhouse/new_files": str(len(new))},
+        tags={
+            **run_tags(now, now.date(), "landing"),
+            **range_tags(arrival_day_range(days[0], days[-1])),
+            "tallyhouse/new_files": str(len(new)),
+        },
     )
     return SensorResult(run_requests=[request], cursor=files_cursor(seen | listing))
 
@@ -104,8 +138,8 @@ def landing_evaluation(landing, cursor: str | None, now: datetime) -> SensorResu
     name="landing_zone_sensor",
     job_name=MATERIALIZE_ALL_JOB,
     minimum_interval_seconds=60,
-    description="Starts ingest and everything downstream when new files land; as of the "
-    "evaluation time.",
+    description="Starts ingest of the new files' arrival days (one run, a range of days) and "
+    "everything downstream when new files land; as of the evaluation time.",
 )
 def landing_zone_sensor(context: SensorEvaluationContext):
     now = datetime.now(UTC).replace(microsecond=0)
@@ -154,7 +188,8 @@ def build_finalize_schedule(grace_hours: int) -> ScheduleDefinition:
         job_name=MATERIALIZE_ALL_JOB,
         execution_timezone="UTC",
         description=f"Finalizes the previous month once its cutoff (month end + {grace_hours} "
-        "h of grace, in the latest time zone) has passed: ingest and bill as of the tick.",
+        "h of grace, in the latest time zone) has passed: ingest every arrival day up to the "
+        "tick and bill as of the tick; close_finalized_period then closes the month.",
     )
     def finalize_previous_period(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
         as_of = context.scheduled_execution_time.astimezone(UTC)
@@ -162,8 +197,44 @@ def build_finalize_schedule(grace_hours: int) -> ScheduleDefinition:
         cutoff = finalization_cutoff(period, grace_hours)
         if as_of < cutoff:
             return SkipReason(f"{month_label(period)} is open until {as_of_text(cutoff)}")
+        days = landing_arrival_range(load_settings().landing, as_of)
         return RunRequest(
-            run_key=f"finalize-{month_label(period)}", tags=run_tags(as_of, period, "finalize")
+            run_key=f"finalize-{month_label(period)}",
+            tags={**run_tags(as_of, period, "finalize"), **range_tags(days)},
         )
 
     return finalize_previous_period
+
+
+# --- closing a finalized month ------------------------------------------------------------
+
+
+def close_request(run: DagsterRun) -> RunRequest | SkipReason:
+    """After a successful finalization run: close the month it finalized, as of its as-of."""
+    if run.job_name != MATERIALIZE_ALL_JOB or run.tags.get(TRIGGER_TAG) != "finalize":
+        return SkipReason(f"run {run.run_id} of {run.job_name} did not finalize a period")
+    period = run.tags[PERIOD_TAG]
+    as_of = datetime.fromisoformat(run.tags[AS_OF_TAG])
+    return RunRequest(
+        run_key=f"close-{period}",
+        partition_key=period,
+        tags=run_tags(as_of, date.fromisoformat(f"{period}-01"), "close"),
+    )
+
+
+def build_close_sensor(close_job) -> SensorDefinition:
+    """``close_finalized_period``: a ``close_period`` run for the month a successful
+    ``finalize_previous_period`` run finalized."""
+
+    @run_status_sensor(
+        name="close_finalized_period",
+        run_status=DagsterRunStatus.SUCCESS,
+        request_job=close_job,
+        minimum_interval_seconds=60,
+        description="When a finalize_previous_period run of materialize_all succeeds, closes "
+        "the month it finalized (close_period, that month's partition, same as-of time).",
+    )
+    def close_finalized_period(context: RunStatusSensorContext):
+        return close_request(context.dagster_run)
+
+    return close_finalized_period

@@ -2,9 +2,21 @@
 
 import functools
 import hashlib
+import warnings
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    BackfillPolicy,
+    BetaWarning,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    PartitionKeyRange,
+    multi_asset,
+)
 
 from orchestration.defs.constants import (
     INGEST_GROUP,
@@ -14,10 +26,41 @@ from orchestration.defs.constants import (
     run_settings,
 )
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS, Feed
-from orchestration.ingest.loader import connect, ensure_raw_schema, ingest_feed
+from orchestration.ingest.loader import connect, discover, ensure_raw_schema, ingest_feed
 
 FEEDS: tuple[Feed, ...] = ADMIN_TABLES + USAGE_FEEDS  # admin first: suppressions act at ingest
 INGEST_PACKAGE = Path(__file__).resolve().parent.parent / "ingest"
+
+# A single-run backfill policy is what makes a range of partitions one run.
+warnings.filterwarnings("ignore", r".*`backfill_policy`", BetaWarning)
+# One partition per arrival day (the landing zone's arrived=YYYY-MM-DD folders), up to today.
+ARRIVAL_DAYS = DailyPartitionsDefinition(start_date="2000-01-01", end_offset=1)
+
+
+def arrival_day_range(first: date, last: date) -> PartitionKeyRange:
+    """The partition keys of the arrival days ``first`` .. ``last``, clamped into the keys."""
+    keys = ARRIVAL_DAYS.get_partition_keys()
+    low, high = keys[0], keys[-1]
+
+    def clamp(day: date) -> str:
+        return min(max(day.isoformat(), low), high)
+
+    return PartitionKeyRange(clamp(first), clamp(max(first, last)))
+
+
+def landing_arrival_range(landing: Path, as_of: datetime) -> PartitionKeyRange:
+    """Arrival days from the earliest file in the landing zone to the as-of day.
+
+    An empty landing zone gives the as-of day alone: a range from the definition's start
+    would record a materialization per raw table and day since 2000 for nothing.
+    """
+    days = [landed.arrived for feed in FEEDS for landed in discover(landing, feed, as_of)]
+    as_of_day = as_of.astimezone(UTC).date()
+    return arrival_day_range(min(days) if days else as_of_day, as_of_day)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 @functools.cache
@@ -79,10 +122,24 @@ SUPPRESSED_SPEC = AssetSpec(
     name="ingest_landing_zone",
     specs=[MANIFEST_SPEC, SUPPRESSED_SPEC, *(_spec(feed) for feed in FEEDS)],
     pool=WAREHOUSE_POOL,
-    description="Load every file that arrived on or before the as-of time into schema raw.",
+    partitions_def=ARRIVAL_DAYS,
+    backfill_policy=BackfillPolicy.single_run(),
+    description="Load the files of the run's arrival days (partitions, by the day in "
+    "arrived=YYYY-MM-DD) that arrived on or before the as-of time into schema raw; a file "
+    "already registered with the same bytes is skipped, so a day can be loaded again.",
 )
 def ingest_landing_zone(context: AssetExecutionContext):
     settings = run_settings(context)
+    since, as_of = None, settings.as_of
+    if context.has_partition_key or context.has_partition_key_range:
+        days = context.partition_key_range
+        # the first and the last key also stand for the days before and after the keys
+        if days.start > ARRIVAL_DAYS.get_first_partition_key():
+            since = date.fromisoformat(days.start)
+        if days.end < ARRIVAL_DAYS.get_last_partition_key():
+            # arrival day <= the range's last day <=> arrived (00:00 UTC) <= that day's start
+            as_of = min(as_of, _day_start(date.fromisoformat(days.end)))
+        context.log.info(f"arrival days {days.start} .. {days.end}")
     context.log.info(f"ingesting {settings.landing} as of {settings.as_of_iso}")
     con = connect(
         settings.warehouse, settings.memory_limit, settings.threads, settings.temp_directory
@@ -90,7 +147,7 @@ def ingest_landing_zone(context: AssetExecutionContext):
     try:
         ensure_raw_schema(con)
         results = [
-            ingest_feed(con, settings.landing, feed, settings.as_of, context.log.info)
+            ingest_feed(con, settings.landing, feed, as_of, context.log.info, since=since)
             for feed in FEEDS
         ]
         manifest_rows = con.execute("select count(*) from raw.file_manifest").fetchone()[0]

@@ -90,8 +90,11 @@ class FeedResult:
         return sum(f.rows_suppressed for f in self.files)
 
 
-def discover(landing: Path, feed: Feed, as_of: datetime) -> list[LandedFile]:
-    """Files of ``feed`` that arrived on or before ``as_of``, in (arrival, name) order."""
+def discover(
+    landing: Path, feed: Feed, as_of: datetime, since: date | None = None
+) -> list[LandedFile]:
+    """Files of ``feed`` that arrived on or before ``as_of`` (and on or after the day
+    ``since``, when given), in (arrival, name) order."""
     root = landing / feed.folder
     if not root.is_dir():
         return []
@@ -105,7 +108,7 @@ def discover(landing: Path, feed: Feed, as_of: datetime) -> list[LandedFile]:
             log.warning("ignoring %s: folder name is not arrived=YYYY-MM-DD", folder)
             continue
         landed_at = datetime(arrived.year, arrived.month, arrived.day, tzinfo=UTC)
-        if landed_at > as_of:
+        if landed_at > as_of or (since is not None and arrived < since):
             continue
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or not path.is_file():
@@ -499,8 +502,10 @@ def ingest_feed(
     as_of: datetime,
     progress: Callable[[str], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    since: date | None = None,
 ) -> FeedResult:
-    """Load every not yet registered file of ``feed`` that arrived on or before ``as_of``.
+    """Load every not yet registered file of ``feed`` that arrived on or before ``as_of``
+    (and not before the day ``since``, when given: one partition of arrival days).
 
     Files are staged in connection-local tables and committed in batches of about
     ``batch_rows`` rows, each batch in one transaction with its manifest entries: a crash
@@ -508,7 +513,7 @@ def ingest_feed(
     """
     ensure_raw_schema(con)
     result = FeedResult(feed.name)
-    files = discover(landing, feed, as_of)
+    files = discover(landing, feed, as_of, since)
     now = datetime.now(UTC)
     _open_stage(con, feed)
     staged_rows = 0
