@@ -37,7 +37,9 @@ COUNTS_SQL = (
 
 
 def _ingest(warehouse: Path, home: Path, first: str, last: str, as_of: str):
-    """Materialize the ingest asset for the arrival days ``first`` .. ``last`` in one run."""
+    """Materialize the ingest asset for the arrival days ``first`` .. ``last`` in one run
+    (one day: its partition key; more: a partition key range)."""
+    days = {} if first == last else range_tags(PartitionKeyRange(first, last))
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TALLYHOUSE_WAREHOUSE", str(warehouse))
         env.delenv("TALLYHOUSE_AS_OF", raising=False)
@@ -45,7 +47,8 @@ def _ingest(warehouse: Path, home: Path, first: str, last: str, as_of: str):
             result = materialize(
                 [ingest_landing_zone],
                 instance=instance,
-                tags={AS_OF_TAG: as_of, **range_tags(PartitionKeyRange(first, last))},
+                partition_key=first if first == last else None,
+                tags={AS_OF_TAG: as_of, **days},
             )
             runs = instance.get_runs()
             partitions = instance.get_materialized_partitions(
