@@ -8,10 +8,10 @@ For each scale (meter readings) it generates a landing zone once (cached under
 alone, ``dbt build`` alone on the ingested warehouse, the whole ``tallyhouse run`` on a
 fresh warehouse (a full rebuild), and the daily run: ``tallyhouse run`` on a warehouse
 already built as of the day before, when one new arrival day has landed (the incremental
-models reprocess what that day touches). It also times ``tallyhouse run`` on an empty landing zone (the fixed
-overhead). Every step runs in a child process; its peak memory is the largest resident set
-of that process tree (``ru_maxrss`` of the reaped child). Medians are printed and written,
-with the raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
+models reprocess what that day touches). It also times ``tallyhouse run`` on an empty
+landing zone (the fixed overhead). Every step runs in a child process; its peak memory is
+the largest resident set of that process tree (``ru_maxrss`` of the reaped child). Medians
+are printed and written, with the raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
 """
 
 from __future__ import annotations

@@ -220,6 +220,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _print(f"error: {exc}")
         return 2
+    if args.full_refresh:
+        os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
     return run_pipeline(settings)
 
 
@@ -325,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="grace_hours",
         type=int,
         help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
+    )
+    run.add_argument(
+        "--full-refresh",
+        dest="full_refresh",
+        action="store_true",
+        help="rebuild the incremental models from scratch instead of reusing the rows of "
+        "unchanged files and periods (TALLYHOUSE_FULL_REFRESH=1); the marts are the same",
     )
     run.set_defaults(func=cmd_run)
 

@@ -172,3 +172,30 @@ def test_raw_feeds_report_what_became_of_their_rows(first_run: tuple[Path, Path]
     assert (metadata["rows_seen"], metadata["rows_loaded"]) == (5, 5)
     assert (metadata["rows_quarantined"], metadata["rows_duplicate"]) == (0, 0)
     assert metadata["rows_suppressed"] == 0
+
+
+def test_full_refresh_retypes_every_row_and_gives_the_same_marts(
+    first_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``--full-refresh`` rebuilds the incremental models: every usage row is typed by the
+    new dbt invocation (a run without it would keep them), and the marts do not move."""
+    import shutil
+
+    landing, warehouse = first_run
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse, copy)
+    invoices = "select * from marts.invoices order by all"
+    typed = "select distinct typed_invocation_id as id from intermediate.int_usage_records"
+    before = read(copy, invoices)
+    typed_before = {row["id"] for row in read(copy, typed)}
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    result = _run(
+        "run", "--as-of", "2026-03-15T00:00:00Z", "--full-refresh",
+        env={"TALLYHOUSE_LANDING": str(landing), **_gate_env(copy, home)},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    typed_after = {row["id"] for row in read(copy, typed)}
+    assert len(typed_before) == 1 and len(typed_after) == 1
+    assert typed_after.isdisjoint(typed_before)
+    assert read(copy, invoices) == before
