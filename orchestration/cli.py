@@ -42,18 +42,45 @@ def _prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("TALLYHOUSE_COLUMN_LINEAGE", "0")
 
 
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "macros", "models", "seeds", "snapshots",
+                 "tests")
+
+
+def _dbt_sources_digest(project_dir: Path, manifest: Path) -> str:
+    """A digest of the dbt project's sources and of the manifest parsed from them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        root = project_dir / part
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            digest.update(f"{part}/{path.relative_to(root)}".encode())
+            digest.update(path.read_bytes())
+    digest.update(manifest.read_bytes() if manifest.exists() else b"no manifest")
+    return digest.hexdigest()
+
+
 def _prepare_dbt_manifest() -> None:
     """Parse the dbt project before the Dagster definitions read its manifest.
 
     The dbt assets load the manifest when their module is imported: a manifest older than
-    the models would name nodes the build no longer matches, so it is refreshed first.
+    the models would name nodes the build no longer matches, so it is refreshed first. The
+    parse (a full one: every run's variables differ) is skipped when neither the project's
+    sources nor the manifest changed since the last parse made here (a stamp beside the
+    manifest records their digest).
     """
     from dagster_dbt import DbtProject
 
     from orchestration.settings import DBT_PROJECT_DIR
 
     project = DbtProject(project_dir=DBT_PROJECT_DIR)
+    stamp = project.manifest_path.with_name("tallyhouse-parsed.sha256")
+    current = _dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path)
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == current:
+        return
     project.preparer.prepare(project)
+    stamp.write_text(_dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path), "utf-8")
 
 
 def _failure_report(result) -> list[str]:
