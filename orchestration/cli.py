@@ -169,8 +169,9 @@ def _finalized_months(settings: Settings) -> list[str]:
 def run_pipeline(settings: Settings) -> int:
     """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure.
 
-    Two runs: ``materialize_all`` over the arrival days from the earliest landed file to the
-    as-of day (ingest, checks, dbt), then ``close_period`` over the finalized months present.
+    Two runs: ``materialize_all`` over the arrival days from the earliest file not yet in the
+    warehouse to the as-of day (ingest, checks, dbt), then ``close_period`` over the
+    finalized months present.
     """
     if not settings.landing.is_dir():
         _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
@@ -183,7 +184,7 @@ def run_pipeline(settings: Settings) -> int:
 
     defs = build_definitions()
     job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
-    days = landing_arrival_range(settings.landing, settings.as_of)
+    days = landing_arrival_range(settings.landing, settings.as_of, settings.warehouse)
     _print(
         f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
         f"as of {settings.as_of_iso}, grace {settings.grace_hours}h, "

@@ -273,3 +273,28 @@ def test_an_open_month_fails_naming_the_month_and_its_cutoff(closes: dict) -> No
     assert "2026-04-03T00:00:00+00:00" in failure
     # February's rows were not touched: the run wrote nothing
     assert closes["rows_after_open"] == closes["rows"]
+
+
+def test_a_run_on_a_loaded_warehouse_starts_at_the_first_new_day(tmp_path: Path) -> None:
+    """``tallyhouse run`` materializes the days from the earliest file the warehouse does
+    not have yet: days already loaded would load nothing again."""
+    from tests.pipeline import ingest
+
+    landing = _landing(tmp_path / "landing")
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    def days(as_of: str, on: Path | None) -> tuple[str, str]:
+        found = landing_arrival_range(
+            landing, datetime.fromisoformat(as_of.replace("Z", "+00:00")), on
+        )
+        return found.start, found.end
+
+    # no warehouse yet: from the first file (the admin snapshots of Jan 1)
+    assert days("2026-03-15T00:00:00Z", warehouse) == ("2026-01-01", "2026-03-15")
+    ingest(landing, warehouse, "2026-02-15T00:00:00Z")  # admin Jan 1, a.csv, b.csv
+    # payments (Mar 1) are the first file it does not have
+    assert days("2026-03-15T00:00:00Z", warehouse) == ("2026-03-01", "2026-03-15")
+    # nothing new by Feb 20: the as-of day alone
+    assert days("2026-02-20T00:00:00Z", warehouse) == ("2026-02-20", "2026-02-20")
+    # without a warehouse the range still starts at the first file
+    assert days("2026-03-15T00:00:00Z", None) == ("2026-01-01", "2026-03-15")

@@ -48,15 +48,44 @@ def arrival_day_range(first: date, last: date) -> PartitionKeyRange:
     return PartitionKeyRange(clamp(first), clamp(max(first, last)))
 
 
-def landing_arrival_range(landing: Path, as_of: datetime) -> PartitionKeyRange:
+def landing_arrival_range(
+    landing: Path, as_of: datetime, warehouse: Path | None = None
+) -> PartitionKeyRange:
     """Arrival days from the earliest file in the landing zone to the as-of day.
 
+    With ``warehouse``, days whose every file is already in its ``raw.file_manifest`` are
+    left out at the start (ingest skips a file whose path is registered, so they would load
+    nothing): the range begins at the earliest day with a new file (the as-of day alone when
+    there is none), so a daily run materializes the days that landed since the last one, not
+    every day again.
     An empty landing zone gives the as-of day alone: a range from the definition's start
     would record a materialization per raw table and day since 2000 for nothing.
     """
-    days = [landed.arrived for feed in FEEDS for landed in discover(landing, feed, as_of)]
+    files = [landed for feed in FEEDS for landed in discover(landing, feed, as_of)]
+    if warehouse is not None:
+        loaded = _loaded_files(warehouse)
+        files = [f for f in files if f.relpath not in loaded]
     as_of_day = as_of.astimezone(UTC).date()
-    return arrival_day_range(min(days) if days else as_of_day, as_of_day)
+    return arrival_day_range(min(f.arrived for f in files) if files else as_of_day, as_of_day)
+
+
+def _loaded_files(warehouse: Path) -> set[str]:
+    """Path of every file in the warehouse's manifest; none when the warehouse does not
+    exist yet or cannot be read (then every day is materialized)."""
+    import duckdb
+
+    if not warehouse.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return set()
+    try:
+        return {row[0] for row in con.execute("select file from raw.file_manifest").fetchall()}
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
 
 
 def _day_start(day: date) -> datetime:
