@@ -148,7 +148,9 @@ def _instance():
 
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    return DagsterInstance.local_temp(tempdir=str(REPO_ROOT / ".dagster_home"))
+    home = REPO_ROOT / ".dagster_home"  # git-ignored: a fresh clone does not have it yet
+    home.mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.local_temp(tempdir=str(home))
 
 
 def _finalized_months(settings: Settings) -> list[str]:

@@ -199,3 +199,17 @@ def test_full_refresh_retypes_every_row_and_gives_the_same_marts(
     assert len(typed_before) == 1 and len(typed_after) == 1
     assert typed_after.isdisjoint(typed_before)
     assert read(copy, invoices) == before
+
+
+def test_without_dagster_home_runs_go_to_the_repository_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone has no ``.dagster_home`` yet: ``make demo`` (no DAGSTER_HOME) must
+    create it rather than fail."""
+    from orchestration import cli
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setattr(cli, "REPO_ROOT", tmp_path)
+    with cli._instance() as instance:
+        assert instance.get_runs() == []
+    assert (tmp_path / ".dagster_home").is_dir()
