@@ -120,13 +120,13 @@ def ingest_only(landing: Path, warehouse: Path) -> Measure:
 
 
 def dbt_only(warehouse: Path, work: Path) -> Measure:
-    variables = json.dumps({"as_of": AS_OF.replace("Z", "+00:00"), "grace_hours": 48,
-                            "macros_digest": macros_digest()})
     return timed(
-        [str(BIN / "dbt"), "build", "--exclude", "test_type:unit", "--vars", variables,
+        [str(BIN / "dbt"), "build", "--exclude", "test_type:unit",
          "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        env={"TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"},
+        env={"TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1",
+             "TALLYHOUSE_AS_OF": AS_OF.replace("Z", "+00:00"), "TALLYHOUSE_GRACE_HOURS": "48",
+             "TALLYHOUSE_MACROS_DIGEST": macros_digest()},
     )
 
 

@@ -23,7 +23,7 @@ AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of
 
 @functools.cache
 def macros_digest() -> str:
-    """A digest of the dbt project's macros, passed to dbt as the variable ``macros_digest``.
+    """A digest of the dbt project's macros, passed to dbt as ``TALLYHOUSE_MACROS_DIGEST``.
 
     dbt's graph exposes a checksum for every model and seed but none for macros; the
     incremental models key their rows on both (macro ``code_digest``), so that a changed
@@ -71,20 +71,21 @@ class Settings:
     def as_of_iso(self) -> str:
         return self.as_of.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
-    def dbt_vars(self) -> dict[str, str | int]:
+    def dbt_env(self) -> dict[str, str]:
+        """The run parameters of ``dbt build`` (macro ``run_parameter``): environment
+        variables, not ``--vars``, so that a new as-of time keeps dbt's partial parse."""
         return {
-            "as_of": self.as_of_iso,
-            "grace_hours": self.grace_hours,
-            "macros_digest": macros_digest(),
+            "TALLYHOUSE_AS_OF": self.as_of_iso,
+            "TALLYHOUSE_GRACE_HOURS": str(self.grace_hours),
+            "TALLYHOUSE_MACROS_DIGEST": macros_digest(),
         }
 
     def env(self) -> dict[str, str]:
         """The environment variables that reproduce these settings in a child process."""
         env = {
+            **self.dbt_env(),
             "TALLYHOUSE_LANDING": str(self.landing),
             "TALLYHOUSE_WAREHOUSE": str(self.warehouse),
-            "TALLYHOUSE_AS_OF": self.as_of_iso,
-            "TALLYHOUSE_GRACE_HOURS": str(self.grace_hours),
             "TALLYHOUSE_MEMORY_LIMIT": self.memory_limit,
             "TALLYHOUSE_THREADS": str(self.threads),
         }

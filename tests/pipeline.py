@@ -8,7 +8,6 @@ end-to-end tests run the real ``tallyhouse run``.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import subprocess
 import sys
@@ -55,8 +54,14 @@ def _dbt_scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="tallyhouse-dbt-"))
 
 
-def dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run a dbt command on ``warehouse`` in a child process (DuckDB: one writer per process)."""
+def dbt(warehouse: Path, *args: str, env: dict[str, str] | None = None):
+    """Run a dbt command on ``warehouse`` in a child process (DuckDB: one writer per process).
+
+    dbt runs in the warehouse's folder with the file's bare name as its path: the profile then
+    reads the same for every test's warehouse, and dbt's partial parse (which a changed
+    profile invalidates) carries from one build of the session to the next. The run
+    parameters are ``env`` alone: no ``TALLYHOUSE_*`` variable of the test process leaks in.
+    """
     command = [
         str(Path(sys.executable).parent / "dbt"),
         *args,
@@ -69,20 +74,34 @@ def dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
         "--log-path",
         str(_dbt_scratch() / "logs"),
     ]
-    env = {**os.environ, "TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    warehouse = warehouse.resolve()
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("TALLYHOUSE_")}
+    child_env = {
+        **inherited,
+        **(env or {}),
+        "TALLYHOUSE_WAREHOUSE": warehouse.name,
+        "DO_NOT_TRACK": "1",
+    }
+    return subprocess.run(
+        command, env=child_env, cwd=warehouse.parent, capture_output=True, text=True,
+        check=False,
+    )
 
 
 def dbt_build(
     warehouse: Path, as_of: str, grace_hours: int = 48, select: str | None = None
 ) -> subprocess.CompletedProcess:
-    """``dbt build`` as of ``as_of``, the same variables the Dagster asset passes."""
+    """``dbt build`` as of ``as_of``, with the run parameters the Dagster asset passes."""
     when = parse_as_of(as_of).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    variables = {"as_of": when, "grace_hours": grace_hours, "macros_digest": macros_digest()}
-    args = ["build", "--vars", json.dumps(variables)]
+    parameters = {
+        "TALLYHOUSE_AS_OF": when,
+        "TALLYHOUSE_GRACE_HOURS": str(grace_hours),
+        "TALLYHOUSE_MACROS_DIGEST": macros_digest(),
+    }
+    args = ["build"]
     if select:
         args += ["--select", select]
-    return dbt(warehouse, *args)
+    return dbt(warehouse, *args, env=parameters)
 
 
 def build_marts(landing: Path, warehouse: Path, as_of: str, grace_hours: int = 48):

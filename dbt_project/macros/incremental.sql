@@ -1,6 +1,6 @@
 {#- A digest of the project's code and reference data: every model's and seed's checksum and
-    the variable macros_digest (the macros' text, which dbt's graph does not checksum; the
-    pipeline passes it). Incremental models key their rows on it, so a changed model, seed
+    the run parameter macros_digest (the macros' text, which dbt's graph does not checksum;
+    the pipeline passes it as TALLYHOUSE_MACROS_DIGEST). Incremental models key their rows on it, so a changed model, seed
     or macro recomputes every row instead of keeping rows the old code made. -#}
 {% macro code_digest() -%}
     {%- if execute -%}
@@ -10,7 +10,7 @@
                 {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- do parts.append('macros=' ~ var('macros_digest', '')) -%}
+        {%- do parts.append('macros=' ~ run_parameter('macros_digest')) -%}
         {{- local_md5(parts | join(';')) -}}
     {%- else -%}
         {{- 'parse' -}}

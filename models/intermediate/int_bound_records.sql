@@ -64,8 +64,23 @@ period_assets as (
     )
 ),
 
+-- Only the columns that binding and the models downstream read: every record is repeated
+-- once per horizon that sees it, so each column costs its width that many times over.
 records as (
-    select * exclude (typed_invocation_id) from {{ ref('int_usage_records') }}
+    select
+        feed,
+        asset_id,
+        event_client_id,
+        source_type,
+        unit_type,
+        recorded_at,
+        value,
+        user_id,
+        file_name,
+        arrived,
+        row_number,
+        arrived_at
+    from {{ ref('int_usage_records') }}
     where not is_duplicate
 ),
 
@@ -85,7 +100,16 @@ readings_in_period as (
         horizons.client_id,
         horizons.period_start,
         horizons.horizon_at,
-        records.*,
+        records.asset_id,
+        records.source_type,
+        records.unit_type,
+        records.recorded_at,
+        records.value,
+        records.user_id,
+        records.file_name,
+        records.arrived,
+        records.row_number,
+        records.arrived_at,
         false as is_carry_in
     from horizons
     inner join period_assets
@@ -106,7 +130,16 @@ events_in_period as (
         horizons.client_id,
         horizons.period_start,
         horizons.horizon_at,
-        records.*,
+        records.asset_id,
+        records.source_type,
+        records.unit_type,
+        records.recorded_at,
+        records.value,
+        records.user_id,
+        records.file_name,
+        records.arrived,
+        records.row_number,
+        records.arrived_at,
         false as is_carry_in
     from horizons
     inner join records
@@ -132,10 +165,6 @@ carried_in as (
         records.asset_id,
         records.unit_type,
         max_by(
-            records.feed,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as feed,
-        max_by(
             records.source_type,
             (records.recorded_at, records.arrived, records.file_name, records.row_number)
         ) as source_type,
@@ -155,10 +184,6 @@ carried_in as (
             records.arrived_at,
             (records.recorded_at, records.arrived, records.file_name, records.row_number)
         ) as arrived_at,
-        max_by(
-            records.file,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as file,
         max_by(
             records.file_name,
             (records.recorded_at, records.arrived, records.file_name, records.row_number)
@@ -193,13 +218,11 @@ carry_in_rows as (
         horizon_at,
         asset_id,
         unit_type,
-        feed,
         source_type,
         recorded_at,
         value,
         arrived,
         arrived_at,
-        file,
         file_name,
         row_number,
         true as is_carry_in
@@ -220,7 +243,6 @@ bound as (
         horizons.window_end_at,
         horizons.start_at,
         horizons.is_bill,
-        horizons.invoice_period_start,
         horizons.fingerprint,
         '{{ invocation_id }}' as rated_invocation_id,
         coalesce(buckets.bucket_id, case
@@ -274,7 +296,7 @@ chained as (
 )
 
 select
-    *,
+    * exclude (previous_value),
     case
         when meter_kind = 'cumulative'
             then

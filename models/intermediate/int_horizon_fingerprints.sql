@@ -74,7 +74,7 @@ select
         horizons.disregarded_assets_version,
         coalesce(files_known.files_digest, ''),
         known_unit_types.digest,
-        '{{ var("grace_hours") }}',
+        '{{ run_parameter("grace_hours") }}',
         '{{ code_digest() }}'
     )) as fingerprint
 from horizons

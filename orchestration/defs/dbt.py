@@ -4,7 +4,7 @@ dbt tests become asset checks; ``dbt build`` skips every model downstream of a f
 test of severity error, so a failing check leaves the billing marts as they were.
 """
 
-import json
+import contextlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -52,16 +52,18 @@ translator = TallyhouseTranslator(
 )
 def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     settings = run_settings(context)
-    dbt_vars = json.dumps(settings.dbt_vars())
     context.log.info(f"dbt build as of {settings.as_of_iso} into {settings.warehouse}")
     # dbt unit tests are code tests: the test suite runs them, production runs do not.
-    args = ["build", "--vars", dbt_vars, "--exclude", "test_type:unit"]
+    args = ["build", "--exclude", "test_type:unit"]
     if full_refresh_requested():
         # The incremental models (usage records, bound records, bucket usage) rebuilt from
         # scratch; the marts come out the same, only slower.
         context.log.info("full refresh: the incremental models are rebuilt from scratch")
         args.append("--full-refresh")
-    invocation = dbt.cli(args, context=context)
+    # The run's parameters reach dbt as environment variables: the dbt process inherits
+    # this process's environment when dbt.cli starts it.
+    with _environment(settings.dbt_env()):
+        invocation = dbt.cli(args, context=context)
     if not column_metadata_enabled():
         yield from invocation.stream()
     else:
@@ -101,6 +103,21 @@ def ingest_observations(settings: Settings):
             "(per file: marts.ingest_log)",
             metadata=metadata,
         )
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]):
+    """``os.environ`` with ``values`` set, restored afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def full_refresh_requested() -> bool:
