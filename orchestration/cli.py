@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
 import time
@@ -66,9 +67,11 @@ def _prepare_dbt_manifest() -> None:
 
     The dbt assets load the manifest when their module is imported: a manifest older than
     the models would name nodes the build no longer matches, so it is refreshed first. The
-    parse (a full one: every run's variables differ) is skipped when neither the project's
-    sources nor the manifest changed since the last parse made here (a stamp beside the
-    manifest records their digest).
+    parse is skipped when neither the project's sources nor the manifest changed since the
+    last parse made here (a stamp beside the manifest records their digest). Its
+    ``partial_parse.msgpack`` lets the run's ``dbt build`` skip its own parse (the as-of time
+    reaches dbt as an environment variable, read only when executing) while the profile
+    (the warehouse, memory limit and threads) is the one this parse saw.
     """
     from dagster_dbt import DbtProject
 
@@ -76,11 +79,15 @@ def _prepare_dbt_manifest() -> None:
 
     project = DbtProject(project_dir=DBT_PROJECT_DIR)
     stamp = project.manifest_path.with_name("tallyhouse-parsed.sha256")
-    current = _dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path)
-    if stamp.exists() and stamp.read_text(encoding="utf-8") == current:
-        return
-    project.preparer.prepare(project)
-    stamp.write_text(_dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path), "utf-8")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    # One parse at a time: two runs started together must not write the manifest at once.
+    with open(stamp.with_suffix(".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = _dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path)
+        if stamp.exists() and stamp.read_text(encoding="utf-8") == current:
+            return
+        project.preparer.prepare(project)
+        stamp.write_text(_dbt_sources_digest(DBT_PROJECT_DIR, project.manifest_path), "utf-8")
 
 
 def _failure_report(result) -> list[str]:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.automation import (
     CLOSE_PERIOD_JOB,
@@ -19,7 +18,7 @@ from orchestration.defs.automation import (
     landing_zone_sensor,
     nightly_rating_schedule,
 )
-from orchestration.defs.dbt import dbt_project, tallyhouse_dbt
+from orchestration.defs.dbt import TallyhouseDbtCliResource, dbt_project, tallyhouse_dbt
 from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
 from orchestration.defs.period_close import period_closes
@@ -92,7 +91,11 @@ def build_definitions() -> Definitions:
             ),
         ],
         sensors=[landing_zone_sensor, build_close_sensor(close_period)],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
+        resources={
+            "dbt": TallyhouseDbtCliResource(
+                project_dir=dbt_project, dbt_executable=dbt_executable()
+            )
+        },
     )
 
 

@@ -38,6 +38,18 @@ class TallyhouseTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
 
+class TallyhouseDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt command, without its in-process dbt adapter when no column metadata
+    is read: dagster-dbt loads dbt's profile, project and adapter in the Dagster process
+    before every dbt command (4.5 s on an idle 2-core machine) only so that
+    ``fetch_column_metadata`` can query the warehouse."""
+
+    def _initialize_dbt_core_adapter(self, args):
+        if not column_metadata_enabled():
+            return None
+        return super()._initialize_dbt_core_adapter(args)
+
+
 translator = TallyhouseTranslator(
     settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False)
 )

@@ -1,0 +1,26 @@
+"""Test session set-up: the dbt manifest is made once, before the test files run in parallel.
+
+``tallyhouse run`` refreshes the manifest when the project changed since the last parse
+(``orchestration.cli._prepare_dbt_manifest``); doing it here, in the controlling process,
+means no worker rewrites ``dbt_project/target/manifest.json`` while another imports the
+Dagster definitions that read it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller did it
+        return
+    from orchestration.cli import _prepare_dbt_manifest
+
+    python_bin = str(Path(sys.executable).parent)  # dbt is installed beside this Python
+    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
+    _prepare_dbt_manifest()
