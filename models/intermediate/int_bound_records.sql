@@ -65,8 +65,10 @@ period_assets as (
 ),
 
 -- Only the columns that binding and the models downstream read: every record is repeated
--- once per horizon that sees it, so each column costs its width that many times over.
-records as (
+-- once per horizon that sees it, so each column costs its width that many times over. Not
+-- materialized: DuckDB would otherwise copy every usage record into temporary storage
+-- (tens of GB at 100 million readings) because three CTEs read it; each reads the table.
+records as not materialized (
     select
         feed,
         asset_id,

@@ -11,7 +11,9 @@
     post_hook="{{ delete_stale_fingerprints(ref('int_horizon_fingerprints')) }}",
 ) }}
 
-with bound as (
+-- Not materialized: three CTEs read it, and DuckDB would otherwise copy every new bound
+-- record into temporary storage first; each reads int_bound_records with its own filter.
+with bound as not materialized (
     select bound_records.* from {{ ref('int_bound_records') }} as bound_records
     where
         bound_records.bucket_id is not null
