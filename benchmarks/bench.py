@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from orchestration.settings import macros_digest  # noqa: E402
+from orchestration.settings import dbt_run_parameters  # noqa: E402
 
 BIN = Path(sys.executable).parent
 AS_OF = "2026-11-05T00:00:00Z"
@@ -125,8 +125,7 @@ def dbt_only(warehouse: Path, work: Path) -> Measure:
          "--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
         env={"TALLYHOUSE_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1",
-             "TALLYHOUSE_AS_OF": AS_OF.replace("Z", "+00:00"), "TALLYHOUSE_GRACE_HOURS": "48",
-             "TALLYHOUSE_MACROS_DIGEST": macros_digest()},
+             **dbt_run_parameters(AS_OF.replace("Z", "+00:00"), 48)},
     )
 
 

@@ -31,12 +31,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def put_python_bin_on_path() -> None:
+    """dbt is installed beside this Python (the project's venv): child processes find it."""
+    python_bin = str(Path(sys.executable).parent)
+    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
+
+
 def _prepare_environment(settings: Settings) -> None:
     """Export the settings so that dbt, Dagster and every child process see the same run."""
     os.environ.update(settings.env())
-    python_bin = str(Path(sys.executable).parent)  # dbt is installed beside this Python
-    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
+    put_python_bin_on_path()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # column schema and lineage double the dbt step on small runs; the UI's runs keep them

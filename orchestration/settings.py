@@ -36,6 +36,15 @@ def macros_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def dbt_run_parameters(as_of_iso: str, grace_hours: int) -> dict[str, str]:
+    """The environment that gives ``dbt build`` its run parameters (macro ``run_parameter``)."""
+    return {
+        "TALLYHOUSE_AS_OF": as_of_iso,
+        "TALLYHOUSE_GRACE_HOURS": str(grace_hours),
+        "TALLYHOUSE_MACROS_DIGEST": macros_digest(),
+    }
+
+
 def parse_as_of(text: str | None) -> datetime:
     """Parse an ISO-8601 as-of time; no offset means UTC; empty means now."""
     if not text:
@@ -74,11 +83,7 @@ class Settings:
     def dbt_env(self) -> dict[str, str]:
         """The run parameters of ``dbt build`` (macro ``run_parameter``): environment
         variables, not ``--vars``, so that a new as-of time keeps dbt's partial parse."""
-        return {
-            "TALLYHOUSE_AS_OF": self.as_of_iso,
-            "TALLYHOUSE_GRACE_HOURS": str(self.grace_hours),
-            "TALLYHOUSE_MACROS_DIGEST": macros_digest(),
-        }
+        return dbt_run_parameters(self.as_of_iso, self.grace_hours)
 
     def env(self) -> dict[str, str]:
         """The environment variables that reproduce these settings in a child process."""

@@ -8,19 +8,13 @@ Dagster definitions that read it.
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller did it
         return
-    from orchestration.cli import _prepare_dbt_manifest
+    from orchestration.cli import _prepare_dbt_manifest, put_python_bin_on_path
 
-    python_bin = str(Path(sys.executable).parent)  # dbt is installed beside this Python
-    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
+    put_python_bin_on_path()
     _prepare_dbt_manifest()

@@ -20,7 +20,7 @@ import duckdb
 
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS
 from orchestration.ingest.loader import connect, ingest_feed
-from orchestration.settings import DBT_PROJECT_DIR, macros_digest, parse_as_of
+from orchestration.settings import DBT_PROJECT_DIR, dbt_run_parameters, parse_as_of
 
 MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
 
@@ -93,15 +93,10 @@ def dbt_build(
 ) -> subprocess.CompletedProcess:
     """``dbt build`` as of ``as_of``, with the run parameters the Dagster asset passes."""
     when = parse_as_of(as_of).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    parameters = {
-        "TALLYHOUSE_AS_OF": when,
-        "TALLYHOUSE_GRACE_HOURS": str(grace_hours),
-        "TALLYHOUSE_MACROS_DIGEST": macros_digest(),
-    }
     args = ["build"]
     if select:
         args += ["--select", select]
-    return dbt(warehouse, *args, env=parameters)
+    return dbt(warehouse, *args, env=dbt_run_parameters(when, grace_hours))
 
 
 def build_marts(landing: Path, warehouse: Path, as_of: str, grace_hours: int = 48):
