@@ -14,6 +14,12 @@
     post_hook="{{ delete_stale_fingerprints(ref('int_horizon_fingerprints')) }}",
 ) }}
 
+{#- The record columns a bound row keeps (readings and events alike). -#}
+{%- set record_columns = [
+    'asset_id', 'source_type', 'unit_type', 'recorded_at', 'value', 'user_id', 'file_name',
+    'arrived', 'row_number', 'arrived_at',
+] %}
+
 with horizons as (
     select
         horizons.*,
@@ -102,16 +108,9 @@ readings_in_period as (
         horizons.client_id,
         horizons.period_start,
         horizons.horizon_at,
-        records.asset_id,
-        records.source_type,
-        records.unit_type,
-        records.recorded_at,
-        records.value,
-        records.user_id,
-        records.file_name,
-        records.arrived,
-        records.row_number,
-        records.arrived_at,
+        {%- for column in record_columns %}
+            records.{{ column }},
+        {%- endfor %}
         false as is_carry_in
     from horizons
     inner join period_assets
@@ -132,16 +131,9 @@ events_in_period as (
         horizons.client_id,
         horizons.period_start,
         horizons.horizon_at,
-        records.asset_id,
-        records.source_type,
-        records.unit_type,
-        records.recorded_at,
-        records.value,
-        records.user_id,
-        records.file_name,
-        records.arrived,
-        records.row_number,
-        records.arrived_at,
+        {%- for column in record_columns %}
+            records.{{ column }},
+        {%- endfor %}
         false as is_carry_in
     from horizons
     inner join records
