@@ -103,169 +103,192 @@ period_unit_types as (
     from {{ ref('stg_admin__unit_types') }}
 ),
 
-readings_in_period as (
-    select
-        horizons.client_id,
-        horizons.period_start,
-        horizons.horizon_at,
-        {%- for column in record_columns %}
-            records.{{ column }},
-        {%- endfor %}
-        false as is_carry_in
-    from horizons
-    inner join period_assets
-        on
-            horizons.client_id = period_assets.client_id
-            and horizons.period_start = period_assets.period_start
-    inner join records
-        on
-            period_assets.asset_id = records.asset_id
-            and records.feed = 'meter_readings'
-            and horizons.start_at <= records.recorded_at
-            and horizons.end_at > records.recorded_at
-            and horizons.horizon_at >= records.arrived_at
+-- Unit types that are cumulative in some unit types snapshot or bucket: a bound row is
+-- cumulative only if its unit type is one of these.
+cumulative_unit_types as (
+    select unit_type from {{ ref('stg_admin__unit_types') }}
+    where meter_kind = 'cumulative'
+    union
+    select unit_type from {{ ref('int_period_buckets') }}
+    where meter_kind = 'cumulative'
 ),
 
-events_in_period as (
-    select
-        horizons.client_id,
-        horizons.period_start,
-        horizons.horizon_at,
-        {%- for column in record_columns %}
-            records.{{ column }},
-        {%- endfor %}
-        false as is_carry_in
-    from horizons
-    inner join records
-        on
-            horizons.client_id = records.event_client_id
-            and records.feed = 'service_events'
-            and horizons.start_at <= records.recorded_at
-            and horizons.end_at > records.recorded_at
-            and horizons.horizon_at >= records.arrived_at
-    where not exists (
-        select 1 from disregarded
-        where
-            disregarded.snapshot_arrived = horizons.disregarded_assets_version
-            and disregarded.asset_id = records.asset_id
-    )
+cumulative_records as not materialized (
+    select * from records
+    where unit_type in (select cumulative_unit_types.unit_type from cumulative_unit_types)
 ),
 
-carried_in as (
-    select
-        horizons.client_id,
-        horizons.period_start,
-        horizons.horizon_at,
-        records.asset_id,
-        records.unit_type,
-        max_by(
-            records.source_type,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as source_type,
-        max_by(
-            records.recorded_at,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as recorded_at,
-        max_by(
-            records.value,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as value,
-        max_by(
-            records.arrived,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as arrived,
-        max_by(
-            records.arrived_at,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as arrived_at,
-        max_by(
-            records.file_name,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as file_name,
-        max_by(
-            records.row_number,
-            (records.recorded_at, records.arrived, records.file_name, records.row_number)
-        ) as row_number
-    from horizons
-    inner join period_assets
-        on
-            horizons.client_id = period_assets.client_id
-            and horizons.period_start = period_assets.period_start
-    inner join records
-        on
-            period_assets.asset_id = records.asset_id
-            and records.feed = 'meter_readings'
-            and horizons.start_at > records.recorded_at
-            and horizons.horizon_at >= records.arrived_at
-    inner join period_unit_types
-        on
-            horizons.unit_types_version = period_unit_types.snapshot_arrived
-            and records.unit_type = period_unit_types.unit_type
-            and period_unit_types.meter_kind in ('cumulative', 'gauge')
-    group by all
-),
+{#- Binding, written once and generated twice: over every record (the rows of every
+    meter kind but cumulative are kept from it), and over the records of unit types that
+    are cumulative somewhere (their rows are kept from it and chained by the window below).
+    One binding read by both would make DuckDB copy every bound row into temporary storage
+    (over 40 GB at 100 million readings); this way each binding streams to its reader. #}
+{%- for part, source in [('all', 'records'), ('cumulative', 'cumulative_records')] %}
 
-carry_in_rows as (
-    select
-        client_id,
-        period_start,
-        horizon_at,
-        asset_id,
-        unit_type,
-        source_type,
-        recorded_at,
-        value,
-        arrived,
-        arrived_at,
-        file_name,
-        row_number,
-        true as is_carry_in
-    from carried_in
-),
+    readings_in_period_{{ part }} as (
+        select
+            horizons.client_id,
+            horizons.period_start,
+            horizons.horizon_at,
+            {%- for column in record_columns %}
+                records.{{ column }},
+            {%- endfor %}
+            false as is_carry_in
+        from horizons
+        inner join period_assets
+            on
+                horizons.client_id = period_assets.client_id
+                and horizons.period_start = period_assets.period_start
+        inner join {{ source }} as records
+            on
+                period_assets.asset_id = records.asset_id
+                and records.feed = 'meter_readings'
+                and horizons.start_at <= records.recorded_at
+                and horizons.end_at > records.recorded_at
+                and horizons.horizon_at >= records.arrived_at
+    ),
 
-all_rows as (
-    select * from readings_in_period
-    union all by name
-    select * from events_in_period
-    union all by name
-    select * from carry_in_rows
-),
+    events_in_period_{{ part }} as (
+        select
+            horizons.client_id,
+            horizons.period_start,
+            horizons.horizon_at,
+            {%- for column in record_columns %}
+                records.{{ column }},
+            {%- endfor %}
+            false as is_carry_in
+        from horizons
+        inner join {{ source }} as records
+            on
+                horizons.client_id = records.event_client_id
+                and records.feed = 'service_events'
+                and horizons.start_at <= records.recorded_at
+                and horizons.end_at > records.recorded_at
+                and horizons.horizon_at >= records.arrived_at
+        where not exists (
+            select 1 from disregarded
+            where
+                disregarded.snapshot_arrived = horizons.disregarded_assets_version
+                and disregarded.asset_id = records.asset_id
+        )
+    ),
 
-bound as (
-    select
-        all_rows.*,
-        horizons.window_end_at,
-        horizons.start_at,
-        horizons.is_bill,
-        horizons.fingerprint,
-        '{{ invocation_id }}' as rated_invocation_id,
-        coalesce(buckets.bucket_id, case
-            when
-                unit_types.auto_provision
-                and all_rows.asset_id glob coalesce(nullif(unit_types.filter_pattern, ''), '*')
-                then
-                    'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
-                    || all_rows.unit_type
-        end) as bucket_id,
-        coalesce(buckets.meter_kind, unit_types.meter_kind) as meter_kind,
-        coalesce(buckets.aggregation, unit_types.aggregation) as aggregation
-    from all_rows
-    inner join horizons
-        on
-            all_rows.client_id = horizons.client_id
-            and all_rows.period_start = horizons.period_start
-            and all_rows.horizon_at = horizons.horizon_at
-    left join {{ ref('int_period_buckets') }} as buckets
-        on
-            all_rows.client_id = buckets.client_id
-            and all_rows.period_start = buckets.period_start
-            and all_rows.source_type = buckets.source_type
-            and all_rows.unit_type = buckets.unit_type
-    left join period_unit_types as unit_types
-        on
-            horizons.unit_types_version = unit_types.snapshot_arrived
-            and all_rows.unit_type = unit_types.unit_type
-),
+    carried_in_{{ part }} as (
+        select
+            horizons.client_id,
+            horizons.period_start,
+            horizons.horizon_at,
+            records.asset_id,
+            records.unit_type,
+            max_by(
+                records.source_type,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as source_type,
+            max_by(
+                records.recorded_at,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as recorded_at,
+            max_by(
+                records.value,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as value,
+            max_by(
+                records.arrived,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as arrived,
+            max_by(
+                records.arrived_at,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as arrived_at,
+            max_by(
+                records.file_name,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as file_name,
+            max_by(
+                records.row_number,
+                (records.recorded_at, records.arrived, records.file_name, records.row_number)
+            ) as row_number
+        from horizons
+        inner join period_assets
+            on
+                horizons.client_id = period_assets.client_id
+                and horizons.period_start = period_assets.period_start
+        inner join {{ source }} as records
+            on
+                period_assets.asset_id = records.asset_id
+                and records.feed = 'meter_readings'
+                and horizons.start_at > records.recorded_at
+                and horizons.horizon_at >= records.arrived_at
+        inner join period_unit_types
+            on
+                horizons.unit_types_version = period_unit_types.snapshot_arrived
+                and records.unit_type = period_unit_types.unit_type
+                and period_unit_types.meter_kind in ('cumulative', 'gauge')
+        group by all
+    ),
+
+    carry_in_rows_{{ part }} as (
+        select
+            client_id,
+            period_start,
+            horizon_at,
+            asset_id,
+            unit_type,
+            source_type,
+            recorded_at,
+            value,
+            arrived,
+            arrived_at,
+            file_name,
+            row_number,
+            true as is_carry_in
+        from carried_in_{{ part }}
+    ),
+
+    all_rows_{{ part }} as (
+        select * from readings_in_period_{{ part }}
+        union all by name
+        select * from events_in_period_{{ part }}
+        union all by name
+        select * from carry_in_rows_{{ part }}
+    ),
+
+    bound_{{ part }} as (
+        select
+            all_rows.*,
+            horizons.window_end_at,
+            horizons.start_at,
+            horizons.is_bill,
+            horizons.fingerprint,
+            '{{ invocation_id }}' as rated_invocation_id,
+            coalesce(buckets.bucket_id, case
+                when
+                    unit_types.auto_provision
+                    and all_rows.asset_id glob coalesce(nullif(unit_types.filter_pattern, ''), '*')
+                    then
+                        'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
+                        || all_rows.unit_type
+            end) as bucket_id,
+            coalesce(buckets.meter_kind, unit_types.meter_kind) as meter_kind,
+            coalesce(buckets.aggregation, unit_types.aggregation) as aggregation
+        from all_rows_{{ part }} as all_rows
+        inner join horizons
+            on
+                all_rows.client_id = horizons.client_id
+                and all_rows.period_start = horizons.period_start
+                and all_rows.horizon_at = horizons.horizon_at
+        left join {{ ref('int_period_buckets') }} as buckets
+            on
+                all_rows.client_id = buckets.client_id
+                and all_rows.period_start = buckets.period_start
+                and all_rows.source_type = buckets.source_type
+                and all_rows.unit_type = buckets.unit_type
+        left join period_unit_types as unit_types
+            on
+                horizons.unit_types_version = unit_types.snapshot_arrived
+                and all_rows.unit_type = unit_types.unit_type
+    ){{ ',' if not loop.last }}
+{%- endfor %},
 
 -- Only cumulative meters need the previous reading: the window sorts those rows alone.
 cumulative as (
@@ -275,7 +298,7 @@ cumulative as (
             partition by client_id, period_start, horizon_at, asset_id, unit_type
             order by recorded_at, arrived, file_name, row_number
         ) as previous_value
-    from bound
+    from bound_cumulative
     where meter_kind = 'cumulative'
 ),
 
@@ -285,7 +308,7 @@ chained as (
     select
         *,
         cast(null as decimal(38, 10)) as previous_value
-    from bound
+    from bound_all
     where meter_kind is distinct from 'cumulative'
 )
 

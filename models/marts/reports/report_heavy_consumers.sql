@@ -4,8 +4,27 @@
 -- three times the mean share of that unit type's assets in the period (share > 3 / n for n
 -- assets with records), compared exactly as usage * n > 3 * total. An asset's usage is
 -- aggregated as its bucket (or unit type) aggregates (CONTRACT 3.3, per asset).
+-- Only the columns read below: the window of `segments` keeps every column of its rows
+-- (some GB at 100 million readings), and the fingerprint and invocation id are the widest.
 with bound as (
-    select * from {{ ref('int_bound_records') }}
+    select
+        client_id,
+        period_start,
+        asset_id,
+        source_type,
+        unit_type,
+        recorded_at,
+        value,
+        quantity,
+        user_id,
+        file_name,
+        arrived,
+        row_number,
+        is_carry_in,
+        start_at,
+        window_end_at,
+        aggregation
+    from {{ ref('int_bound_records') }}
     where is_bill
 ),
 
