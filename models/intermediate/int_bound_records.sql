@@ -14,6 +14,11 @@
     post_hook="{{ delete_stale_fingerprints(ref('int_horizon_fingerprints')) }}",
 ) }}
 
+{#- The columns of a carried-in reading: those of the last reading before the period. -#}
+{%- set carried_columns = [
+    'source_type', 'recorded_at', 'value', 'arrived', 'arrived_at', 'file_name', 'row_number',
+] %}
+
 {#- The record columns a bound row keeps (readings and events alike). -#}
 {%- set record_columns = [
     'asset_id', 'source_type', 'unit_type', 'recorded_at', 'value', 'user_id', 'file_name',
@@ -178,36 +183,14 @@ cumulative_records as not materialized (
             horizons.client_id,
             horizons.period_start,
             horizons.horizon_at,
+            {%- for column in carried_columns %}
+                max_by(
+                    records.{{ column }},
+                    (records.recorded_at, records.arrived, records.file_name, records.row_number)
+                ) as {{ column }},
+            {%- endfor %}
             records.asset_id,
-            records.unit_type,
-            max_by(
-                records.source_type,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as source_type,
-            max_by(
-                records.recorded_at,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as recorded_at,
-            max_by(
-                records.value,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as value,
-            max_by(
-                records.arrived,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as arrived,
-            max_by(
-                records.arrived_at,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as arrived_at,
-            max_by(
-                records.file_name,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as file_name,
-            max_by(
-                records.row_number,
-                (records.recorded_at, records.arrived, records.file_name, records.row_number)
-            ) as row_number
+            records.unit_type
         from horizons
         inner join period_assets
             on
