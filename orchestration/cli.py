@@ -178,11 +178,48 @@ def _sqlite_write_ahead_log() -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
 
 
+def _keep_sqlite_engines() -> None:
+    """One SQLAlchemy engine per SQLite file for the local instance's run and event storage.
+
+    Dagster's SQLite storages create an engine for every statement they run and dispose of
+    it after, so SQLAlchemy compiles each statement again, every time: a full run over 127
+    arrival days stores some 5,000 events (a materialization per raw table and day among
+    them). Here the engines are kept, per database URL and options, for the life of the
+    process; each still opens a new SQLite connection per use (the storages' ``NullPool``),
+    so other processes (the UI, a second run) see the files exactly as before. PostgreSQL
+    storage is not touched.
+    """
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+    from dagster._core.storage.runs.sqlite import sqlite_run_storage
+
+    for module in (sqlite_event_log, sqlite_run_storage):
+        factory = getattr(module, "create_engine", None)
+        if factory is None or getattr(factory, "keeps_engines", False):
+            continue
+        module.create_engine = _engine_keeper(factory)
+
+
+def _engine_keeper(factory):
+    """``factory`` (SQLAlchemy's ``create_engine``), returning the same engine for the same
+    URL and options."""
+    engines = {}
+
+    def create_engine(url, **options):
+        key = (str(url), repr(sorted(options.items())))
+        if key not in engines:
+            engines[key] = factory(url, **options)
+        return engines[key]
+
+    create_engine.keeps_engines = True
+    return create_engine
+
+
 def _instance():
     """The Dagster instance of DAGSTER_HOME, else the repository's local one."""
     from dagster import DagsterInstance
 
     _sqlite_write_ahead_log()
+    _keep_sqlite_engines()
 
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()

@@ -213,3 +213,36 @@ def test_without_dagster_home_runs_go_to_the_repository_instance(
     with cli._instance() as instance:
         assert instance.get_runs() == []
     assert (tmp_path / ".dagster_home").is_dir()
+
+
+def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tallyhouse run`` reuses the SQLAlchemy engine of each SQLite file of the instance
+    (Dagster's storages would make one per statement); every event is still written and
+    read back, by this process and by a new instance on the same folder."""
+    from dagster import AssetKey, asset, materialize
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+    from sqlalchemy.pool import NullPool
+
+    from orchestration import cli
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setattr(cli, "REPO_ROOT", tmp_path)
+
+    @asset
+    def counted() -> int:
+        return 1
+
+    with cli._instance() as instance:
+        for _ in range(2):
+            assert materialize([counted], instance=instance).success
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    first = sqlite_event_log.create_engine(a, poolclass=NullPool)
+    assert sqlite_event_log.create_engine(a, poolclass=NullPool) is first
+    assert sqlite_event_log.create_engine(b, poolclass=NullPool) is not first
+    with cli._instance() as reopened:
+        runs = reopened.get_runs()
+        assert len(runs) == 2
+        latest = reopened.get_latest_materialization_event(AssetKey("counted"))
+        assert latest is not None and latest.run_id == runs[0].run_id
