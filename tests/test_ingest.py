@@ -232,3 +232,112 @@ def test_valid_rows_of_every_format_are_billed_once(warehouse: Path) -> None:
     assert row["usage"] == Decimal("5.25") and row["status"] == "under"
     (event,) = read(warehouse, "select first_seen from marts.assets where asset_id = 'c1/p2'")
     assert event["first_seen"].isoformat() == "2026-01-04T12:00:00+00:00"
+
+
+def test_files_of_one_shape_read_together_load_as_each_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Usage files of one header (and the same suppression rules) are read in one reader
+    call; every raw row, row number, suppression count and manifest entry is what reading
+    each file alone gives."""
+    from datetime import UTC, datetime
+
+    from orchestration.ingest import loader
+    from orchestration.ingest.feeds import FEEDS_BY_NAME
+
+    landing = tmp_path / "landing"
+    write_csv(
+        landing / "admin/suppressions/arrived=2026-01-01/suppressions.csv",
+        "pattern,pattern_type,reason,created_at",
+        "test-*,asset_id,test rigs,2025-12-31",
+    )
+    header = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
+    readings = landing / "meter_readings"
+    first = write_csv(
+        readings / "arrived=2026-01-05/a.csv",
+        header,
+        "r1, a1 ,compute,cpu_hours,2026-01-04T10:00:00,1.5",  # 1 loaded, asset_id trimmed
+        "r2,test-1,compute,cpu_hours,2026-01-04T11:00:00,1",  # 2 suppressed
+        'r3,a1,compute,cpu_hours,2026-01-04T12:00:00,"2"',  # 3 loaded
+    )
+    write_csv(
+        readings / "arrived=2026-01-06/b.csv",
+        header,
+        "r4,test-2,compute,cpu_hours,2026-01-05T10:00:00,1",  # 1 suppressed
+        "r5,a2,compute,cpu_hours,2026-01-05T11:00:00,4",  # 2 loaded
+    )
+    shutil.copy(first, readings / "arrived=2026-01-06/c.csv")  # same bytes as a.csv
+    write_csv(
+        readings / "arrived=2026-01-07/d.csv",  # another column order: read in its own call
+        "value,reading_ts,unit_type,source_type,asset_id,reading_id",
+        "7,2026-01-06T10:00:00,cpu_hours,compute,a1,r6",
+    )
+    con = duckdb.connect()
+    for name, day in (("e", "2026-01-07"), ("f", "2026-01-08")):
+        (readings / f"arrived={day}").mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"copy (select '{name}' || i as reading_id, 'a1' as asset_id, 'compute' as "
+            "source_type, 'cpu_hours' as unit_type, timestamptz '2026-01-06 00:00:00+00' "
+            "+ i * interval 1 hour as reading_ts, i::decimal(10, 2) as value "
+            f"from range(1, 4) as t(i)) to '{readings / f'arrived={day}/{name}.parquet'}' "
+            "(format parquet)"
+        )
+    con.close()
+
+    batches: list[int] = []
+    stage_batch = loader._stage_batch
+
+    def counting(con, batch, now):
+        batches.append(len(batch.files))
+        return stage_batch(con, batch, now)
+
+    monkeypatch.setattr(loader, "_stage_batch", counting)
+    as_of = datetime(2026, 2, 1, tzinfo=UTC)
+    suppressions, meters = FEEDS_BY_NAME["admin/suppressions"], FEEDS_BY_NAME["meter_readings"]
+    together = loader.connect(tmp_path / "together.duckdb")
+    for feed in (suppressions, meters):
+        loader.ingest_feed(together, landing, feed, as_of)
+    assert batches == [2, 2]  # a.csv with b.csv (c.csv has their bytes), e with f.parquet
+    alone = loader.connect(tmp_path / "alone.duckdb")
+    loader.ingest_feed(alone, landing, suppressions, as_of)
+    for landed in loader.discover(landing, meters, as_of):
+        loader.load_file(alone, landed, as_of)
+
+    def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+        return con.execute(f"select * exclude (loaded_at) from raw.{table} order by all").fetchall()
+
+    for table in ("meter_readings", "file_manifest", "suppressed_rows"):
+        assert rows(together, table) == rows(alone, table), table
+    numbered = together.execute(
+        "select file, row_number, reading_id, asset_id from raw.meter_readings "
+        "order by file, row_number"
+    ).fetchall()
+    assert numbered == [
+        ("meter_readings/arrived=2026-01-05/a.csv", 1, "r1", "a1"),
+        ("meter_readings/arrived=2026-01-05/a.csv", 3, "r3", "a1"),
+        ("meter_readings/arrived=2026-01-06/b.csv", 2, "r5", "a2"),
+        ("meter_readings/arrived=2026-01-07/d.csv", 1, "r6", "a1"),
+        ("meter_readings/arrived=2026-01-07/e.parquet", 1, "e1", "a1"),
+        ("meter_readings/arrived=2026-01-07/e.parquet", 2, "e2", "a1"),
+        ("meter_readings/arrived=2026-01-07/e.parquet", 3, "e3", "a1"),
+        ("meter_readings/arrived=2026-01-08/f.parquet", 1, "f1", "a1"),
+        ("meter_readings/arrived=2026-01-08/f.parquet", 2, "f2", "a1"),
+        ("meter_readings/arrived=2026-01-08/f.parquet", 3, "f3", "a1"),
+    ]
+    assert together.execute(
+        "select file, status, rows_seen from raw.file_manifest where feed = 'meter_readings' "
+        "order by file"
+    ).fetchall() == [
+        ("meter_readings/arrived=2026-01-05/a.csv", "loaded", 3),
+        ("meter_readings/arrived=2026-01-06/b.csv", "loaded", 2),
+        ("meter_readings/arrived=2026-01-06/c.csv", "loaded", 3),
+        ("meter_readings/arrived=2026-01-07/d.csv", "loaded", 1),
+        ("meter_readings/arrived=2026-01-07/e.parquet", "loaded", 3),
+        ("meter_readings/arrived=2026-01-08/f.parquet", "loaded", 3),
+    ]
+    assert together.execute(
+        "select file, pattern, rows_suppressed from raw.suppressed_rows order by file"
+    ).fetchall() == [
+        ("meter_readings/arrived=2026-01-05/a.csv", "test-*", 1),
+        ("meter_readings/arrived=2026-01-06/b.csv", "test-*", 1),
+    ]
