@@ -125,26 +125,17 @@ unioned as not materialized (
     select * from events
 ),
 
--- Duplicates are found in two passes that keep no row's columns: the 64-bit hashes of keys
--- seen more than once (one small value per key), then, among the rows with those hashes
--- only, each real key seen more than once with the position of its first row. A hash shared
--- by two keys only brings both into the second pass, which compares the keys themselves.
--- The rows then stream past this small table. (A window over every column, or a grouping of
--- every key with its first position, spilled about 25 GB at 100 million readings.)
-repeated_hashes as (
-    select hash(feed, record_key) as key_hash
-    from unioned
-    group by key_hash
-    having count(*) > 1
-),
-
+-- The keys seen more than once, each with the position of its first row: a small table that
+-- the rows stream past, instead of a window that sorts every row with every column by key.
+-- Grouping every key still spills at 100 million readings (about 30 GB beside the warehouse,
+-- BENCHMARKS.md); grouping 64-bit key hashes first was faster at 10 million but ran out of
+-- memory at 100 million under the 4GB limit, so it is not used.
 repeated_keys as (
     select
         feed,
         record_key,
         min(row(arrived, file_name, row_number)) as first_position
     from unioned
-    where hash(feed, record_key) in (select repeated_hashes.key_hash from repeated_hashes)
     group by feed, record_key
     having count(*) > 1
 )
