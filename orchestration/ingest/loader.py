@@ -215,6 +215,11 @@ def _reader(paths: list[Path], suffix: str, file_column: str | None = None) -> s
     return f"read_parquet({source}, hive_partitioning = false{named})"
 
 
+def _text_columns(names: Iterable[str]) -> str:
+    """The select list of a file's own columns, each as text under its own name."""
+    return ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
+
+
 def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[str]:
     """Read a file into temp view ``_landed`` (all text, ``_row_number``); return its columns."""
     suffix = landed.path.suffix.lower()
@@ -222,7 +227,7 @@ def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[
         return _read_jsonl_into_temp(con, landed)
     source = _reader([landed.path], suffix)
     names = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
-    casts = ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
+    casts = _text_columns(names)
     # one copy, in file order; the row number is the row's position (rowid) in that copy
     con.execute(f"create or replace temp table _landed_src as select {casts} from {source}")
     con.execute(
@@ -313,6 +318,22 @@ def _suppressed_by(rules: list[tuple[str, str]]) -> str:
     return f"case {whens} end"
 
 
+def _stage_suppression(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    content_hash: str,
+    rule: str,
+    count: int,
+    now: datetime,
+) -> None:
+    """Stage the count of a file's rows dropped by ``rule`` (as ``_suppressed_by`` names it)."""
+    pattern_type, pattern = rule.split(chr(31), 1)
+    con.execute(
+        "insert into _stage_suppressed values (?, ?, ?, ?, ?, ?, ?)",
+        [content_hash, landed.relpath, landed.arrived, pattern, pattern_type, count, now],
+    )
+
+
 def _contract_columns(feed: Feed, names: list[str]) -> str:
     """The select list of the feed's columns (trimmed text) from a file's own columns."""
     mapping = _column_map(list(names))
@@ -381,11 +402,7 @@ def _load_rows(
             "where rule is not null group by all order by 1"
         ).fetchall()
         for rule, count in counts:
-            pattern_type, pattern = rule.split(chr(31), 1)
-            con.execute(
-                "insert into _stage_suppressed values (?, ?, ?, ?, ?, ?, ?)",
-                [content_hash, landed.relpath, landed.arrived, pattern, pattern_type, count, now],
-            )
+            _stage_suppression(con, landed, content_hash, rule, count, now)
             suppressed += count
         source = f"(select * from _rows where ({rule_of_row}) is null)"
     columns = ", ".join(_ident(c) for c in feed.columns)
@@ -570,7 +587,7 @@ def _stage_batch(
     files are then read one at a time."""
     _, suffix, names, rules = batch.shape
     feed = batch.files[0][0].feed
-    casts = ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
+    casts = _text_columns(names)
     source = _reader([landed.path for landed, _ in batch.files], suffix, SOURCE_FILE)
     try:
         # one copy, files in the order given and each in file order (insertion order)
@@ -618,14 +635,10 @@ def _stage_batch(
             "select _file, coalesce(_rule, ''), count(*) from _batch_rows group by all"
         ).fetchall()
     }
+    by_file = {landed.relpath: (landed, content_hash) for landed, content_hash in batch.files}
     for (file, rule), count in sorted(counts.items()):
         if rule:
-            pattern_type, pattern = rule.split(chr(31), 1)
-            landed, content_hash = next((f, h) for f, h in batch.files if f.relpath == file)
-            con.execute(
-                "insert into _stage_suppressed values (?, ?, ?, ?, ?, ?, ?)",
-                [content_hash, file, landed.arrived, pattern, pattern_type, count, now],
-            )
+            _stage_suppression(con, *by_file[file], rule, count, now)
     columns = ", ".join(_ident(c) for c in feed.columns)
     con.execute(
         f"insert into {_stage_table(feed)} select _content_hash, _file, _arrived, _row_number, "
