@@ -64,8 +64,9 @@ the clocks go forward on Mar 8.
   n_req    compute/requests, created Mar 20: not in February; owes its commit 5 * 1 in March.
 Client off is disabled: never billed. Assets lost-1 and new-1 have no client: unassigned;
 new-1 first reports on Mar 12, so it is new as of T1 (within the 7 days before) only.
-Client late is listed by a clients snapshot of Mar 2: February ended before that, so its
-first invoice is March's.
+Client late is listed by a clients snapshot of Mar 2, inside February's grace window (cutoff
+Mar 3), and its bucket l_req (commit 2, base 1.5) was created Feb 25: the snapshot configures
+February, so its first invoice is February's, owing the whole commit 2 * 1.5 = 3.00.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def _landing(root: Path) -> Path:
         "n_disk,nyc,Disk,storage,storage_gb,,0,0,1,true,true,2026-01-01",
         "n_req,nyc,Requests,compute,requests,,5,1,2,true,true,2026-03-20T00:00:00Z",
         "o_cpu,off,CPU,compute,cpu_hours,,10,1,1,true,true,2026-01-01",
+        "l_req,late,Requests,compute,requests,,2,1.5,2,true,true,2026-02-25",
     )
     write_csv(
         admin / f"assets/{day}/assets.csv",
@@ -422,7 +424,7 @@ def test_march_invoice_pending_then_paid(runs: dict[str, Path]) -> None:
 
 def test_disabled_client_disabled_bucket_and_flagged_assets(runs: dict[str, Path]) -> None:
     billed = read(runs["t3"], "select distinct client_id, bucket_id from marts.billing_readings")
-    assert {r["client_id"] for r in billed} == {"acme", "nyc"}
+    assert {r["client_id"] for r in billed} == {"acme", "nyc", "late"}  # not off: disabled
     assert "b_cpu_old" not in {r["bucket_id"] for r in billed}
     assets = {
         r["asset_id"]: r
@@ -478,11 +480,15 @@ def test_first_configuration_bucket_creation_and_new_assets(runs: dict[str, Path
     # configuration arrived Feb 15: January (ended Feb 1) is never billed
     assert read(runs["t3"], "select * from marts.billing_readings "
                 "where period_start < date '2026-02-01'") == []
-    # client late is listed by the snapshot of Mar 2: February ended Mar 1, before it
-    invoices = read(runs["t3"], "select period_start::varchar as p from marts.invoices "
+    # client late is listed by the snapshot of Mar 2, inside February's grace window: that
+    # snapshot configures February, and l_req (created Feb 25) owes its whole commit
+    invoices = read(runs["t3"], "select period_start::varchar as p, charges from marts.invoices "
                     "where client_id = 'late' order by 1")
     # (June has started at T3 = Jun 1 00:00: its draft exists too)
-    assert [r["p"] for r in invoices] == ["2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]
+    assert [(r["p"], r["charges"]) for r in invoices] == [
+        (month, D("3.00"))
+        for month in ("2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01")
+    ]
     # n_req was created Mar 20: not in February, owes its whole commit (5 * 1) in March
     periods = {
         str(r["period_start"]): (r["usage"], r["buffer_units"], r["final_cost"], r["status"])

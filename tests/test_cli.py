@@ -119,8 +119,8 @@ def test_configuration_error_stops_billing_and_names_the_bucket(
     # mb now says max: a gauge aggregation on a delta unit type
     write_csv(
         landing / "admin/buckets/arrived=2026-03-20/buckets.csv", BUCKETS,
-        "mb,m1,CPU,compute,cpu_hours,max,10,1,5,true,true,2025-12-01",
-        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+        "mb,m1,CPU,compute,cpu_hours,max,10,1,5,true,true,2026-01-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2026-01-01",
     )
     home = tmp_path / "home"
     home.mkdir()

@@ -105,3 +105,56 @@ def test_a_later_timezone_change_is_ignored(tmp_path: Path) -> None:
         "where period_start = date '2026-01-01'",
     )
     assert str(january["usage"]) == "7.000000"  # 3 + 4: both in January, UTC
+
+
+def test_prices_and_commits_that_do_not_parse_exactly_are_named_errors(tmp_path: Path) -> None:
+    """Prices have at most 12 places, commit_units at most 6; nothing is rounded or guessed."""
+    landing = _base(
+        tmp_path / "landing",
+        "p13,c1,CPU,compute,cpu_hours,,1,1,0.0000000000015,true,true,",  # 13 places
+        "pabc,c1,Egress,network,egress_gb,,1,abc,1,true,true,",
+        "p1k,c1,Chat,services,chat_messages,,1,1,1_000,true,true,",
+        "c7,c1,Egress count,storage,egress_gb,count,1.0000001,1,1,true,true,",  # 7 places
+        "ok12,c1,CPU batch,batch,cpu_hours,,1,0.000000000001,0.123456789012,true,true,",
+    )
+    (landing / "admin/unit_types/arrived=2026-01-01/unit_types.csv").write_text(
+        "\n".join((
+            UNIT_TYPES,
+            "cpu_hours,CPU,delta,sum,false,1,2,",
+            "egress_gb,Egress,cumulative,sum,false,1,2,",
+            "chat_messages,Chat,delta,sum,false,1,2,",
+            "gpu_hours,GPU,delta,sum,true,1.0000000000001,2,gpu-*",  # template: 13 places
+            "ram_gb,RAM,gauge,max,false,1e-6,,",  # not auto-provisioned, but still no exponent
+        )) + "\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+    ingest(landing, warehouse, AS_OF)
+    result = dbt_build(warehouse, AS_OF)
+    assert result.returncode != 0
+    assert "assert_no_configuration_errors" in result.stdout
+    errors = {
+        (e["object_type"], e["object_id"]): (e["error_code"], e["message"])
+        for e in read(
+            warehouse,
+            "select object_type, object_id, error_code, message "
+            "from intermediate.int_configuration_errors",
+        )
+    }
+    assert {key: code for key, (code, _) in errors.items()} == {
+        ("bucket", "c7"): "invalid_commit_units",
+        ("bucket", "p13"): "invalid_overage_price",
+        ("bucket", "pabc"): "invalid_base_price",
+        ("bucket", "p1k"): "invalid_overage_price",
+        ("unit_type", "gpu_hours"): "invalid_template_price",
+        ("unit_type", "ram_gb"): "invalid_template_price",
+    }
+    assert 'overage_price "0.0000000000015"' in errors[("bucket", "p13")][1]
+    assert errors[("bucket", "p13")][1].startswith("invalid_overage_price: bucket p13 of client c1")
+    assert 'base_price "1.0000000000001"' in errors[("unit_type", "gpu_hours")][1]
+    prices = read(
+        warehouse,
+        "select base_price::varchar as b, overage_price::varchar as o "
+        "from staging.stg_admin__buckets where bucket_id = 'ok12'",
+    )
+    assert prices == [{"b": "0.000000000001", "o": "0.123456789012"}]  # 12 places: exact

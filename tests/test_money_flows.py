@@ -49,17 +49,19 @@ def _landing(root: Path) -> Path:
         UNIT_TYPES,
         "cpu_hours,CPU hours,delta,sum,false,1,2,",
     )
+    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
+    # December's grace window), but no bucket is in December, so December is not billed.
     write_csv(
         admin / "buckets/arrived=2026-01-01/buckets.csv",
         BUCKETS,
-        "mb,m1,CPU,compute,cpu_hours,,10,1,2,true,true,2025-12-01",
-        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+        "mb,m1,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2026-01-01",
     )
     write_csv(
         admin / "buckets/arrived=2026-03-10/buckets.csv",
         BUCKETS,
-        "mb,m1,CPU,compute,cpu_hours,,10,1,5,true,true,2025-12-01",
-        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2025-12-01",
+        "mb,m1,CPU,compute,cpu_hours,,10,1,5,true,true,2026-01-01",
+        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2026-01-01",
     )
     write_csv(
         admin / "assets/arrived=2026-01-01/assets.csv",

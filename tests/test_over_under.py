@@ -62,13 +62,15 @@ def _landing(root: Path) -> Path:
         "cpu_hours,CPU hours,delta,sum,false,1,2,",
         "gb,Gigabytes transferred,delta,sum,false,1,1,",
     )
+    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
+    # December's grace window), but no bucket is in December, so December is not billed.
     write_csv(
         admin / "buckets/arrived=2026-01-01/buckets.csv",
         BUCKETS,
-        "a1,o1,CPU,compute,cpu_hours,,100,1,2,true,true,2025-12-01",
-        "a2,o1,Transfer,compute,gb,,50,0.5,1,true,true,2025-12-01",
-        "b1,o2,CPU,compute,cpu_hours,,200,0.5,1,true,true,2025-12-01",
-        "c1,o3,Transfer,compute,gb,,10,2,3,true,true,2025-12-01",
+        "a1,o1,CPU,compute,cpu_hours,,100,1,2,true,true,2026-01-01",
+        "a2,o1,Transfer,compute,gb,,50,0.5,1,true,true,2026-01-01",
+        "b1,o2,CPU,compute,cpu_hours,,200,0.5,1,true,true,2026-01-01",
+        "c1,o3,Transfer,compute,gb,,10,2,3,true,true,2026-01-01",
     )
     write_csv(
         admin / "assets/arrived=2026-01-01/assets.csv",

@@ -82,17 +82,19 @@ def _landing(root: Path) -> Path:
         "whatsapp_outbound,WhatsApp out,delta,sum,false,0,0.01,",
         "whatsapp_inbound,WhatsApp in,delta,sum,false,0,0.01,",
     )
+    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
+    # December's grace window), but no bucket is in December, so December is not billed.
     write_csv(
         admin / "buckets/arrived=2026-01-01/buckets.csv",
         BUCKETS,
-        "b_cpu,c1,CPU,compute,cpu_hours,,10,1,2,true,true,2025-12-01",
-        "b_sto,c1,Storage,storage,storage_gb,,100,0.1,0.2,true,true,2025-12-01",
-        "b_egr,c1,Egress,network,egress_gb,,0,0,0.5,true,true,2025-12-01",
-        "b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,true,true,2025-12-01",
-        "b_ai,c1,AI,services,ai_tokens,,0,0,0.001,true,true,2025-12-01",
-        "b_sms,c1,SMS,services,sms_outbound,,50,0.02,0.02,true,true,2025-12-01",
-        "b2_cpu,c2,CPU,compute,cpu_hours,,10,1,2,true,true,2025-12-01",
-        "b2_wa,c2,WhatsApp,services,whatsapp_outbound,,0,0,0.01,true,true,2025-12-01",
+        "b_cpu,c1,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
+        "b_sto,c1,Storage,storage,storage_gb,,100,0.1,0.2,true,true,2026-01-01",
+        "b_egr,c1,Egress,network,egress_gb,,0,0,0.5,true,true,2026-01-01",
+        "b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,true,true,2026-01-01",
+        "b_ai,c1,AI,services,ai_tokens,,0,0,0.001,true,true,2026-01-01",
+        "b_sms,c1,SMS,services,sms_outbound,,50,0.02,0.02,true,true,2026-01-01",
+        "b2_cpu,c2,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
+        "b2_wa,c2,WhatsApp,services,whatsapp_outbound,,0,0,0.01,true,true,2026-01-01",
     )
     write_csv(
         admin / "assets/arrived=2026-01-01/assets.csv",

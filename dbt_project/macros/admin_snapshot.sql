@@ -32,3 +32,8 @@
         when '' then {{ default }}
     end
 {%- endmacro %}
+
+{#- A text value in double quotes for a message, '(empty)' when there is none. -#}
+{% macro quoted_text(column) -%}
+    coalesce('"' || nullif(trim({{ column }}), '') || '"', '(empty)')
+{%- endmacro %}

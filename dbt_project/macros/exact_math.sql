@@ -30,3 +30,17 @@
 {% macro money(x, places=6) -%}
     cast(round({{ x }}, {{ places }}) as decimal(38, {{ places }}))
 {%- endmacro %}
+
+{#-
+    Text to DECIMAL(width, places), exactly or not at all: a plain decimal (optional sign,
+    digits, optional point and at most `places` fraction digits) that fits; anything else
+    (more places, exponents, `1_000`, `1,5`, words) is null, never rounded or guessed.
+-#}
+{% macro parse_decimal(column, places, width=38) -%}
+    case
+        when regexp_full_match(
+            trim({{ column }}), '[+-]?([0-9]+([.][0-9]{0,{{ places }}})?|[.][0-9]{1,{{ places }}})'
+        )
+            then try_cast(trim({{ column }}) as decimal({{ width }}, {{ places }}))
+    end
+{%- endmacro %}

@@ -1,9 +1,10 @@
--- Every billing period of every client that has started by T and is in that period's
--- configuration. A period is a calendar month in the client's timezone (fixed by the first
--- clients snapshot that lists the client). It is rated with the newest snapshot of each
--- rating table that arrived on or before its horizon = min(cutoff, T). Nothing is billed
--- before a client's first configuration: a period that ended (in the client's timezone) at
--- or before the arrival of the first clients snapshot listing the client is skipped.
+-- Every period of every client that has started by T and is in that period's configuration:
+-- the candidates for billing (int_billed_periods keeps those with a bucket in them). A period
+-- is a calendar month in the client's timezone (fixed by the first clients snapshot that
+-- lists the client). It is rated with the newest snapshot of each rating table that arrived
+-- on or before its horizon = min(cutoff, T), so a snapshot that arrives inside the period's
+-- grace window configures it. Nothing is billed before a client's first configuration: the
+-- clients snapshot that configures the period must list the client.
 with client_timezones as (
     select
         client_id,
@@ -48,9 +49,7 @@ horizons as (
         least(end_at + {{ grace_interval() }}, {{ as_of() }}) as horizon_at,
         {{ as_of() }} >= end_at + {{ grace_interval() }} as finalized
     from bounds
-    where
-        start_at <= {{ as_of() }}
-        and end_at > first_listed_at
+    where start_at <= {{ as_of() }}
 ),
 
 versions as (

@@ -53,10 +53,17 @@ unit_type_errors as (
                 base_price is null or overage_price is null
                 or base_price < 0 or overage_price < 0
             ) then 'invalid_template_price'
+            -- a template price that is given must parse exactly (up to 12 places)
+            when
+                (base_price is null and coalesce(trim(base_price_text), '') <> '')
+                or (overage_price is null and coalesce(trim(overage_price_text), '') <> '')
+                then 'invalid_template_price'
         end as error_code,
         'unit type ' || unit_type || ' (snapshot arrived ' || snapshot_arrived || '): meter_kind '
         || coalesce(meter_kind, '(empty)') || ', aggregation ' || coalesce(aggregation, '(empty)')
-            as detail
+        || ', base_price ' || {{ quoted_text('base_price_text') }}
+        || ', overage_price ' || {{ quoted_text('overage_price_text') }}
+        || ' (prices: plain decimals, at most 12 places, not negative)' as detail
     from unit_types
 ),
 
@@ -91,7 +98,12 @@ bucket_errors as (
         'bucket ' || bucket_id || ' of client ' || client_id || ' (' || source_type || ', '
         || unit_type || ', snapshot arrived ' || snapshot_arrived || '): aggregation '
         || coalesce(resolved_aggregation, '(empty)') || ', meter_kind '
-        || coalesce(meter_kind, '(unknown)') as detail
+        || coalesce(meter_kind, '(unknown)') || ', commit_units '
+        || {{ quoted_text('commit_units_text') }} || ', base_price '
+        || {{ quoted_text('base_price_text') }} || ', overage_price '
+        || {{ quoted_text('overage_price_text') }}
+        || ' (commit_units: at most 6 places; prices: at most 12 places; plain decimals, not'
+        || ' negative)' as detail
     from enabled_buckets
 ),
 

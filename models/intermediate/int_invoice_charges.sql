@@ -1,5 +1,6 @@
--- One invoice per client and billed period: the period's charges, the adjustments booked
--- to it, and its due date (local date of the period's end plus the client's net terms).
+-- One invoice per client and billed period (int_billed_periods): the period's charges, the
+-- adjustments booked to it, and its due date (local date of the period's end plus the
+-- client's net terms).
 with periods as (
     select
         periods.client_id,
@@ -10,7 +11,7 @@ with periods as (
         periods.end_at,
         periods.finalized,
         coalesce(any_value(clients.net_terms_days), 30) as net_terms_days
-    from {{ ref('int_client_periods') }} as periods
+    from {{ ref('int_billed_periods') }} as periods
     left join {{ ref('stg_admin__clients') }} as clients
         on
             periods.client_id = clients.client_id

@@ -1,6 +1,6 @@
--- Every row of every admin snapshot arrived on or before T as a JSON object of the
--- table's contract columns (API keys: id, name, role, client and hash only; users' e-mail
--- masked), keyed by the table's id column. Feeds the audit log.
+-- Every row of every admin snapshot arrived on or before T as a JSON object of the whole
+-- row (every column of the table in the var admin_tables; users' e-mail masked), keyed by
+-- the table's id column. Feeds the audit log.
 {% set tables = admin_tables() %}
 with versions as (
     select

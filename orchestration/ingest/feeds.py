@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import yaml
+
+from orchestration.settings import DBT_PROJECT_DIR
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -55,57 +59,24 @@ USAGE_FEEDS: tuple[Feed, ...] = (
 )
 
 
-def _admin(table: str, columns: str, required: str) -> Feed:
-    return Feed(
-        name=f"admin/{table}",
-        folder=f"admin/{table}",
-        raw_table=f"admin_{table}",
-        columns=tuple(columns.split()),
-        required=tuple(required.split()),
+def _admin_tables() -> tuple[Feed, ...]:
+    """The admin tables as the dbt project defines them once (var ``admin_tables``)."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return tuple(
+        Feed(
+            name=f"admin/{table}",
+            folder=f"admin/{table}",
+            raw_table=f"admin_{table}",
+            columns=tuple(spec["columns"]),
+            required=tuple(spec["required"]),
+        )
+        for table, spec in project["vars"]["admin_tables"].items()
     )
 
 
 # Admin snapshots: only the identifying and money columns are required; a missing optional
 # column reads as empty, which the contract gives a meaning for (e.g. timezone = UTC).
-ADMIN_TABLES: tuple[Feed, ...] = (
-    _admin("clients", "client_id name timezone net_terms_days enabled created_at", "client_id"),
-    _admin(
-        "assets",
-        "asset_id client_id source_type name description ack enabled created_at",
-        "asset_id",
-    ),
-    _admin(
-        "unit_types",
-        "unit_type description meter_kind aggregation auto_provision base_price overage_price "
-        "filter_pattern",
-        "unit_type meter_kind aggregation",
-    ),
-    _admin(
-        "buckets",
-        "bucket_id client_id name source_type unit_type aggregation commit_units base_price "
-        "overage_price reviewed enabled created_at",
-        "bucket_id client_id source_type unit_type commit_units base_price overage_price",
-    ),
-    _admin("suppressions", "pattern pattern_type reason created_at", "pattern pattern_type"),
-    _admin("disregarded_assets", "asset_id reason disregarded_at", "asset_id"),
-    _admin(
-        "credit_grants",
-        "grant_id client_id amount received_at expires_at",
-        "grant_id client_id amount received_at expires_at",
-    ),
-    _admin("usage_limits", "client_id monthly_limit", "client_id monthly_limit"),
-    _admin(
-        "payments",
-        "payment_id client_id period amount paid_at",
-        "payment_id client_id period amount",
-    ),
-    _admin(
-        "api_keys", "api_key_id name role client_id key_hash enabled last_used_at", "api_key_id"
-    ),
-    _admin(
-        "users", "user_id client_id name email role channels created_at deactivated_at", "user_id"
-    ),
-)
+ADMIN_TABLES: tuple[Feed, ...] = _admin_tables()
 
 ALL_FEEDS: tuple[Feed, ...] = ADMIN_TABLES + USAGE_FEEDS
 FEEDS_BY_NAME: dict[str, Feed] = {feed.name: feed for feed in ALL_FEEDS}

@@ -35,10 +35,14 @@ records as (
     group by asset_id
 ),
 
+-- Only records of billed periods make an asset unbound: a period with no bucket in it is
+-- not billed, and its records are not listed as unbound usage.
 unbound as (
-    select distinct asset_id
-    from {{ ref('int_bound_records') }}
-    where is_bill and not is_carry_in and bucket_id is null
+    select distinct bound.asset_id
+    from {{ ref('int_bound_records') }} as bound
+    inner join {{ ref('int_billed_periods') }} as billed
+        on bound.client_id = billed.client_id and bound.period_start = billed.period_start
+    where bound.is_bill and not bound.is_carry_in and bound.bucket_id is null
 ),
 
 all_assets as (

@@ -2,13 +2,26 @@
 -- period P arrive after its cutoff, P's cost is recomputed at the horizon of each later
 -- invoice period A that let them in, with P's configuration; the per-bucket difference
 -- from the previous computation is booked on A's invoice. The lines telescope: the bill
--- plus all adjustments equal P's cost with all its data.
+-- plus all adjustments equal P's cost with all its data. Only billed periods have lines:
+-- late records of a period that was not billed bill nothing, and a line whose invoice period
+-- A is not billed (no bucket in A, so no invoice) is booked on the invoice of the next billed
+-- period after A, once there is one.
 with ratings as (
     select * from {{ ref('int_bucket_ratings') }}
 ),
 
+billed as (
+    select
+        client_id,
+        period_start
+    from {{ ref('int_billed_periods') }}
+),
+
 horizons as (
-    select * from {{ ref('int_rating_horizons') }}
+    select horizons.*
+    from {{ ref('int_rating_horizons') }} as horizons
+    inner join billed
+        on horizons.client_id = billed.client_id and horizons.period_start = billed.period_start
 ),
 
 buckets_ever as (
@@ -52,6 +65,39 @@ differences as (
             partition by client_id, period_start, bucket_id order by horizon_at
         ) as amount
     from costs
+),
+
+booked as (
+    select
+        differences.client_id,
+        differences.bucket_id,
+        differences.period_start,
+        differences.unit_type,
+        differences.source_type,
+        differences.horizon_at,
+        differences.amount,
+        min(billed.period_start) as invoice_period_start
+    from differences
+    inner join billed
+        on
+            differences.client_id = billed.client_id
+            and differences.invoice_period_start <= billed.period_start
+    where not differences.is_bill and differences.amount <> 0
+    group by all
+),
+
+lines as (
+    select
+        client_id,
+        bucket_id,
+        period_start,
+        invoice_period_start,
+        unit_type,
+        source_type,
+        sum(amount) as amount,
+        max(horizon_at) as known_as_of
+    from booked
+    group by client_id, bucket_id, period_start, invoice_period_start, unit_type, source_type
 )
 
 select
@@ -62,7 +108,7 @@ select
     cast(amount as decimal(38, 2)) as amount,
     unit_type,
     source_type,
-    horizon_at as known_as_of,
+    known_as_of,
     {{ as_of() }} as calculated_at
-from differences
-where not is_bill and amount <> 0
+from lines
+where amount <> 0
