@@ -105,6 +105,7 @@ compared as (
         coalesce(current_period.quantity, 0) as quantity,
         coalesce(current_period.events, 0) as events,
         coalesce(previous_period.quantity, 0) as previous_quantity,
+        cast(periods.period_start - periods.step as date) as previous_period_start,
         timezone(periods.timezone, cast(periods.period_start as timestamp)) as start_at,
         timezone(
             periods.timezone, cast(cast(periods.period_start - periods.step as date) as timestamp)
@@ -141,7 +142,7 @@ same_span as (
             compared.client_id = bucketed.client_id
             and compared.unit_type = bucketed.unit_type
             and compared.grain = bucketed.grain
-            and bucketed.period_start = cast(compared.period_start - bucketed.step as date)
+            and compared.previous_period_start = bucketed.period_start
             and epoch_us(bucketed.recorded_at) < epoch_us(compared.previous_start_at)
             + (epoch_us({{ as_of() }}) - epoch_us(compared.start_at))
     where compared.end_at > {{ as_of() }}
