@@ -11,10 +11,12 @@ landing the next day:
   of every meter kind: delta, cumulative counters (with a few resets) and gauges.
 
 Admin snapshots change over time (a new bucket, a new asset, a client added, a price change,
-a suppression rule added, monthly payment snapshots). Some records land late, after their
-month's cutoff, so that the warehouse books adjustments; a small share of rows is bad (one
-of every usage reason code of CONTRACT 2.4), some readings and events are resent, and one
-file is landed twice.
+a suppression rule added, monthly payment snapshots). Usage limits sit 10% above each
+client's expected monthly charges; a batch worker Acme starts in November, which neither its
+commit nor its limit was sized for, takes its projected charges over the limit (at_risk).
+Some records land late, after their month's cutoff, so that the warehouse books adjustments;
+a small share of rows is bad (one of every usage reason code of CONTRACT 2.4), some readings
+and events are resent, and one file is landed twice.
 
 Bulk rows are generated one arrival day at a time (at most ``MAX_FILE_ROWS`` rows a file)
 with numpy and written with pyarrow, so memory stays flat whatever the scale. The same
@@ -31,7 +33,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -132,6 +134,7 @@ class Series:
     active_from: date = USAGE_START
     counter_resets: tuple[date, ...] = ()
     late: tuple[tuple[date, date], ...] = ()  # (usage day, arrival day) of delayed readings
+    planned: bool = True  # False: a workload the client's commit and limit were not sized for
 
 
 @dataclass(frozen=True)
@@ -307,8 +310,11 @@ def _series() -> tuple[Series, ...]:
     return (
         *web,
         *counters,
-        Series("vm-acme-batch-01", "compute", "cpu_hours", "delta", 2.0, rate_per_hour=8.0,
-               description="nightly batch worker", active_from=LATEST_ASSET_DAY + timedelta(2)),
+        # A workload Acme started in November that its commit and usage limit were not sized
+        # for: its projection crosses the limit (at_risk) while its charges so far do not.
+        Series("vm-acme-batch-01", "compute", "cpu_hours", "delta", 2.0, rate_per_hour=16.0,
+               description="nightly batch worker", active_from=LATEST_ASSET_DAY + timedelta(2),
+               planned=False),
         Series("vm-acme-canary", "compute", "cpu_hours", "delta", 2.0, rate_per_hour=2.0,
                description="canary node (eu-west-1)"),
         Series("cl-acme-prod", "compute", "active_vms", "gauge", 1.0, level=14.0, swing=0.3,
@@ -580,7 +586,7 @@ def _expected_monthly_usage(plan: Plan, bucket: BucketPlan) -> float:
     members = [i for i, s in enumerate(plan.series)
                if s.unit_type == bucket.unit_type and s.source_type == bucket.source_type
                and _asset_client(s.asset_id) == bucket.client_id
-               and s.asset_id not in {d[0] for d in DISREGARDED}]
+               and s.asset_id not in {d[0] for d in DISREGARDED} and s.planned]
     if aggregation == "count":
         return sum(shares[i] for i in members) * plan.readings_per_day[0] * 30
     if unit.meter_kind == "gauge":
@@ -1444,14 +1450,34 @@ def _credit_grant_rows(plan: Plan) -> list[list[object]]:
     ]
 
 
+def expected_monthly_charges(plan: Plan, client_id: str, day: date) -> Decimal:
+    """What a client's enabled buckets are expected to charge in a typical month: each
+    bucket's committed amount plus the overage of its expected usage above the commit."""
+    total = Decimal(0)
+    for bucket in plan.buckets:
+        if bucket.client_id != client_id or not bucket.enabled or bucket.listed_from > day:
+            continue
+        commit = Decimal(commit_units(plan, bucket))
+        expected = Decimal(str(round(_expected_monthly_usage(plan, bucket), 6)))
+        amount = (commit * Decimal(bucket.base_price)
+                  + max(expected - commit, Decimal(0)) * Decimal(bucket.overage_price))
+        total += amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return total
+
+
+USAGE_LIMIT_HEADROOM = Decimal("1.1")  # a limit 10% above the expected monthly charges
+
+
 def _usage_limit_rows(plan: Plan) -> list[list[object]]:
-    return [
-        ["inf-acme", _money(monthly_commit_charges(plan, "inf-acme", FIRST_SNAPSHOT) / 2)],
-        ["cc-brightline", _money(monthly_commit_charges(plan, "cc-brightline", FIRST_SNAPSHOT)
-                                 * 3)],
-        ["dlr-northgate", _money(monthly_commit_charges(plan, "dlr-northgate", FIRST_SNAPSHOT)
-                                 * Decimal("1.2"))],
-    ]
+    """Each limit is the client's expected monthly charges plus 10%, rounded up to a whole
+    ten: above its committed spend and its usual month, so that only an unplanned workload
+    (Acme's November batch worker) brings a projection over it."""
+    rows: list[list[object]] = []
+    for client_id in ("inf-acme", "cc-brightline", "dlr-northgate"):
+        expected = expected_monthly_charges(plan, client_id, FIRST_SNAPSHOT)
+        limit = (expected * USAGE_LIMIT_HEADROOM / 10).to_integral_value(rounding=ROUND_CEILING)
+        rows.append([client_id, str(limit * 10)])
+    return rows
 
 
 PAYMENT_SNAPSHOTS = [date(2026, 9, 3), date(2026, 10, 3), date(2026, 11, 3)]

@@ -145,14 +145,26 @@ def test_over_under_unit_types(warehouse: Path) -> None:
         ("cpu_hours", "2026-02-01", D("340"), D("70"), D("60"), D("20"), True),
         # 90 + 210 = 300 (-40); overage b1 10; buffer a1 10
         ("cpu_hours", "2026-03-01", D("300"), D("-40"), D("10"), D("10"), True),
-        # 18 + 90 = 108 (-192); buffer a1 82 * 1 + b1 110 * 0.5 = 137
-        ("cpu_hours", "2026-04-01", D("108"), D("-192"), D("0"), D("137"), False),
+        # 18 + 90 = 108 so far (no change against a whole March); buffer a1 82 * 1 + b1 110
+        # * 0.5 = 137
+        ("cpu_hours", "2026-04-01", D("108"), None, D("0"), D("137"), False),
         # gb = a2 + c1: 30 + 10 = 40; buffer a2 20 * 0.5 = 10
         ("gb", "2026-01-01", D("40"), D("40"), D("0"), D("10"), True),
         ("gb", "2026-02-01", D("54"), D("14"), D("0"), D("12"), True),  # 50 + 4; c1 6 * 2
         ("gb", "2026-03-01", D("51"), D("-3"), D("0"), D("18"), True),  # 50 + 1; c1 9 * 2
-        # 90 + 9 = 99 (+48); a2 over 40 * 1; c1 1 * 2
-        ("gb", "2026-04-01", D("99"), D("48"), D("40"), D("2"), False),
+        # 90 + 9 = 99 so far; a2 over 40 * 1; c1 1 * 2
+        ("gb", "2026-04-01", D("99"), None, D("40"), D("2"), False),
+    ]
+    # April runs at T (9 days of 30): partial; every bucket here sums, one row per unit type
+    sql = (
+        "select period_start::varchar, aggregation, usage_unit, bool_and(is_partial) "
+        "from marts.over_under_unit_types group by all order by all"
+    )
+    assert read_rows(warehouse, sql) == [
+        ("2026-01-01", "sum", "cpu_hours", False), ("2026-01-01", "sum", "gb", False),
+        ("2026-02-01", "sum", "cpu_hours", False), ("2026-02-01", "sum", "gb", False),
+        ("2026-03-01", "sum", "cpu_hours", False), ("2026-03-01", "sum", "gb", False),
+        ("2026-04-01", "sum", "cpu_hours", True), ("2026-04-01", "sum", "gb", True),
     ]
 
 
@@ -175,14 +187,16 @@ def test_right_size_candidates_rank_by_buffer_money(warehouse: Path) -> None:
 def test_over_under_trend(warehouse: Path) -> None:
     sql = (
         "select period_start::varchar, overage_amount, buffer_amount, overage_change, "
-        "buffer_change, clients_with_overage, finalized from marts.over_under_trend order by 1"
+        "buffer_change, clients_with_overage, finalized, is_partial "
+        "from marts.over_under_trend order by 1"
     )
     assert read_rows(warehouse, sql) == [
-        ("2026-01-01", D("40"), D("35"), None, None, 1, True),  # buffer a2 10 + b1 25
-        ("2026-02-01", D("60"), D("32"), D("20"), D("-3"), 1, True),  # buffer a1 20 + c1 12
-        ("2026-03-01", D("10"), D("28"), D("-50"), D("-4"), 1, True),  # buffer a1 10 + c1 18
-        # overage a2 40; buffer a1 82 + b1 55 + c1 2 = 139
-        ("2026-04-01", D("40"), D("139"), D("30"), D("111"), 1, False),
+        ("2026-01-01", D("40"), D("35"), None, None, 1, True, False),  # buffer a2 10 + b1 25
+        ("2026-02-01", D("60"), D("32"), D("20"), D("-3"), 1, True, False),  # a1 20 + c1 12
+        ("2026-03-01", D("10"), D("28"), D("-50"), D("-4"), 1, True, False),  # a1 10 + c1 18
+        # April so far: overage a2 40; buffer a1 82 + b1 55 + c1 2 = 139 (a commit not used up
+        # yet): partial, so no change against a whole March (it was 30 and 111)
+        ("2026-04-01", D("40"), D("139"), None, None, 1, False, True),
     ]
 
 

@@ -200,17 +200,21 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_revenue_by_period(warehouse: Path) -> None:
     sql = (
-        "select period_start::varchar, revenue, previous_revenue, revenue_change, "
-        "revenue_change_pct, clients, average_revenue_per_client "
+        "select period_start::varchar, revenue, projected_revenue, is_partial, previous_revenue, "
+        "revenue_change, revenue_change_pct, clients, average_revenue_per_client "
         "from marts.dashboard_revenue_by_period order by period_start"
     )
     assert read_rows(warehouse, sql) == [
         # 31 + 10; no month before: no percent; 41 / 2 = 20.50
-        ("2026-01-01", D("41.00"), D("0"), D("41.00"), None, 2, D("20.50")),
+        ("2026-01-01", D("41.00"), D("41.00"), False, D("0"), D("41.00"), None, 2, D("20.50")),
         # 116 + 12 = 128; 128 - 41 = 87; 100 * 87 / 41 = 212.195 -> 212.20; 128 / 2 = 64.00
-        ("2026-02-01", D("128.00"), D("41.00"), D("87.00"), D("212.20"), 2, D("64.00")),
-        # 31 + 10 = 41; 41 - 128 = -87; 100 * -87 / 128 = -67.96875 -> -67.97
-        ("2026-03-01", D("41.00"), D("128.00"), D("-87.00"), D("-67.97"), 2, D("20.50")),
+        ("2026-02-01", D("128.00"), D("128.00"), False, D("41.00"), D("87.00"), D("212.20"), 2,
+         D("64.00")),
+        # March runs at T: charges so far 31 + 10 = 41, but the change compares whole months:
+        # projected 43.14 (test_dashboard_summary) - 128 = -84.86; 100 * -84.86 / 128
+        # = -66.296875 -> -66.30 (not 41 against 128: -67.97)
+        ("2026-03-01", D("41.00"), D("43.14"), True, D("128.00"), D("-84.86"), D("-66.30"), 2,
+         D("20.50")),
     ]
 
 
@@ -254,10 +258,12 @@ def test_dashboard_summary(warehouse: Path) -> None:
     # b_egr, b_ai 0; c2 b2_cpu 4 * 31/14 = 8.86 < 10 -> 10.00; b2_wa 0.
     # 12.14 + 10 + 10 + 1 + 10 = 43.14
     assert row["projected_revenue"] == D("43.14")
-    assert row["revenue_this_period"] == D("41.00")
+    assert row["revenue_this_period"] == D("41.00")  # so far: whole commits, 14 days of usage
+    assert row["revenue_this_period_projected"] == D("43.14")  # every client's March projected
+    assert row["is_this_period_partial"] is True
     assert row["revenue_last_period"] == D("128.00")
-    assert row["revenue_change"] == D("-87.00")  # 41 - 128
-    assert row["revenue_change_pct"] == D("-67.97")  # -87 / 128 = -0.6796875
+    assert row["revenue_change"] == D("-84.86")  # whole month against whole month: 43.14 - 128
+    assert row["revenue_change_pct"] == D("-66.30")  # -84.86 / 128 = -0.66296875
     # February: c1 mixed (cpu, storage, egress, ai over; chat, sms under), c2 over
     # (cpu on commit, whatsapp over)
     assert (
@@ -377,31 +383,36 @@ def test_usage_summary(warehouse: Path) -> None:
 
 def test_client_usage(warehouse: Path) -> None:
     sql = (
-        "select client_id, storage_gb, storage_cost, egress_gb, bandwidth_gb, bandwidth_cost, "
-        "other_cost, total_cost from marts.report_client_usage "
+        "select client_id, storage_gb, storage_aggregation, storage_cost, egress_gb, bandwidth_gb, "
+        "bandwidth_cost, other_cost, total_cost from marts.report_client_usage "
         "where period_start = date '2026-02-01' order by client_id"
     )
     assert read_rows(warehouse, sql) == [
-        # storage max 120 -> 14.00; egress 10 + 30 -> 20.00; rest 70 + 10 + 1 + 1 = 82.00
-        ("c1", D("120"), D("14.00"), D("40"), D("40"), D("20.00"), D("82.00"), D("116.00")),
-        ("c2", D("0"), D("0"), D("0"), D("0"), D("0"), D("12.00"), D("12.00")),
+        # storage peak (max) 120 -> 14.00; egress 10 + 30 -> 20.00; rest 70 + 10 + 1 + 1 = 82.00
+        ("c1", D("120"), "max", D("14.00"), D("40"), D("40"), D("20.00"), D("82.00"),
+         D("116.00")),
+        # c2 has no storage or bandwidth bucket: nothing measured them (empty, not 0 GB)
+        ("c2", None, None, D("0"), None, None, D("0"), D("12.00"), D("12.00")),
     ]
 
 
 def test_heavy_consumers(warehouse: Path) -> None:
     sql = (
-        "select asset_id, usage, assets, usage_share_pct, mean_share_pct, is_heavy_consumer "
+        "select asset_id, aggregation, usage, assets, usage_share_pct, others_median_usage, "
+        "times_others_median, is_heavy_consumer "
         "from marts.report_heavy_consumers where period_start = date '2026-02-01' "
         "and unit_type = 'cpu_hours' order by asset_id"
     )
-    # total 40 + 2 + 3 + 2 + 3 = 50 over n = 5 assets; mean share 20%; heavy above 3 * 20%
-    # = 60%: vm-1 80% (40 * 5 = 200 > 3 * 50 = 150); vm-3 6% is not
+    # total 40 + 2 + 3 + 2 + 3 = 50 over n = 5 assets (all summed). Heavy: usage > 3 times
+    # the median of the other four. vm-1: others 2, 2, 3, 3 -> median 2.5, 40 > 7.5, 16x.
+    # vm-2 (and vm-4): others 2, 3, 3, 40 -> 3; 2 / 3 = 0.67x. vm-3 (and vm-5): others
+    # 2, 2, 3, 40 -> 2.5; 3 / 2.5 = 1.2x.
     assert read_rows(warehouse, sql) == [
-        ("vm-1", D("40"), 5, D("80.00"), D("20.00"), True),
-        ("vm-2", D("2"), 5, D("4.00"), D("20.00"), False),
-        ("vm-3", D("3"), 5, D("6.00"), D("20.00"), False),
-        ("vm-4", D("2"), 5, D("4.00"), D("20.00"), False),
-        ("vm-5", D("3"), 5, D("6.00"), D("20.00"), False),
+        ("vm-1", "sum", D("40"), 5, D("80.00"), D("2.5"), D("16.00"), True),
+        ("vm-2", "sum", D("2"), 5, D("4.00"), D("3"), D("0.67"), False),
+        ("vm-3", "sum", D("3"), 5, D("6.00"), D("2.5"), D("1.20"), False),
+        ("vm-4", "sum", D("2"), 5, D("4.00"), D("3"), D("0.67"), False),
+        ("vm-5", "sum", D("3"), 5, D("6.00"), D("2.5"), D("1.20"), False),
     ]
 
 
@@ -522,15 +533,17 @@ def test_no_full_email_address_anywhere_in_the_marts(warehouse: Path) -> None:
 
 def test_consumption_by_week_with_previous_period(warehouse: Path) -> None:
     sql = (
-        "select period_start::varchar, quantity, previous_quantity, change, change_pct "
-        "from marts.service_consumption where client_id = 'c1' and metric = 'ai_tokens' "
-        "and grain = 'week' order by period_start"
+        "select period_start::varchar, quantity, previous_quantity, change, change_pct, "
+        "is_partial from marts.service_consumption where client_id = 'c1' "
+        "and metric = 'ai_tokens' and grain = 'week' order by period_start"
     )
     assert read_rows(warehouse, sql) == [
-        ("2026-01-26", D("100"), D("0"), D("100"), None),  # Sun Feb 1 is in Mon Jan 26's week
-        ("2026-02-02", D("200"), D("100"), D("100"), D("100.00")),
-        ("2026-02-09", D("701"), D("200"), D("501"), D("250.50")),  # 100 * 501 / 200
-        ("2026-02-16", D("0"), D("701"), D("-701"), D("-100.00")),  # a week with none
+        # Sun Feb 1 is in Mon Jan 26's week; c1's first service event is e1 on Feb 1, so the
+        # week holds one day of its data: partial, a sliver no percent is taken against
+        ("2026-01-26", D("100"), D("0"), D("100"), None, True),
+        ("2026-02-02", D("200"), D("100"), D("100"), None, False),
+        ("2026-02-09", D("701"), D("200"), D("501"), D("250.50"), False),  # 100 * 501 / 200
+        ("2026-02-16", D("0"), D("701"), D("-701"), D("-100.00"), False),  # a week with none
     ]
 
 

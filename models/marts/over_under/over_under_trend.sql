@@ -1,6 +1,8 @@
 -- Overage and buffer money over the last 12 periods: the 12 months up to the latest billed
 -- period (the one containing T, a draft until finalized), every client together, with the
--- change of overage and buffer against the month before.
+-- change of overage and buffer against the month before. A period still running at T is
+-- partial (overage so far, buffer of a commit not yet used up): its change against a whole
+-- month would not compare like with like, so it is empty.
 with readings as (
     select * from {{ ref('billing_readings') }}
 ),
@@ -17,7 +19,8 @@ per_period as (
         count(distinct client_id) filter (where status = 'under') as clients_with_buffer,
         count(*) filter (where status = 'over') as buckets_over,
         count(*) filter (where status = 'under') as buckets_under,
-        bool_and(finalized) as finalized
+        bool_and(finalized) as finalized,
+        bool_or({{ as_of() }} < {{ period_end_at('period_end', 'timezone') }}) as is_partial
     from readings
     group by period_start
 ),
@@ -30,8 +33,14 @@ latest as (
 changes as (
     select
         *,
-        overage_amount - lag(overage_amount) over (order by period_start) as overage_change,
-        buffer_amount - lag(buffer_amount) over (order by period_start) as buffer_change
+        case
+            when not (is_partial or coalesce(lag(is_partial) over (order by period_start), false))
+                then overage_amount - lag(overage_amount) over (order by period_start)
+        end as overage_change,
+        case
+            when not (is_partial or coalesce(lag(is_partial) over (order by period_start), false))
+                then buffer_amount - lag(buffer_amount) over (order by period_start)
+        end as buffer_change
     from per_period
 ),
 
@@ -50,6 +59,7 @@ final as (
         changes.buckets_over,
         changes.buckets_under,
         changes.finalized,
+        changes.is_partial,
         {{ as_of() }} as calculated_at
     from changes
     cross join latest

@@ -1,8 +1,10 @@
 -- One row: the billing dashboard's headline figures as of T. The current month is the
 -- calendar month of T in UTC, the last month the one before; revenue of a month is the sum
--- of its invoices' charges. Client status counts and the average per client are for the
--- last month; the health figures say when billing and projections last ran and how many
--- assets need attention.
+-- of its invoices' charges. The change compares whole months: the current month is partial
+-- (running at T), so its projected revenue (dashboard_revenue_by_period) stands against last
+-- month's. Client status counts and the average per client are for the last month; the
+-- health figures say when billing and projections last ran and how many assets need
+-- attention.
 with months as (
     select
         cast(date_trunc('month', timezone('UTC', {{ as_of() }})) as date) as current_period_start,
@@ -46,9 +48,12 @@ final as (
         months.last_period_start,
         cast(projected.projected_revenue as decimal(38, 2)) as projected_revenue,
         coalesce(current_revenue.revenue, 0) as revenue_this_period,
+        coalesce(current_revenue.projected_revenue, 0) as revenue_this_period_projected,
+        coalesce(current_revenue.is_partial, true) as is_this_period_partial,
         coalesce(last_revenue.revenue, 0) as revenue_last_period,
         cast(
-            coalesce(current_revenue.revenue, 0) - coalesce(last_revenue.revenue, 0)
+            coalesce(current_revenue.projected_revenue, 0)
+            - coalesce(last_revenue.projected_revenue, 0)
             as decimal(38, 2)
         ) as revenue_change,
         current_revenue.revenue_change_pct,

@@ -5,11 +5,16 @@
 -- the quantity of the period before of the same grain and the change. Quantities sum the
 -- valid, deduplicated service events known as of T. A period without events follows one
 -- with events as a row of quantity 0; periods after T's local date are not shown.
+-- Changes compare like with like. The period running at T is compared with the same elapsed
+-- time of the period before (its first 4 days when 4 days of this one have passed). A period
+-- that began before the client's first service event holds only a sliver of its usage: it
+-- is partial, and no percent change is taken against it (nor against 0).
 with events as (
     select
         records.event_client_id as client_id,
         records.unit_type,
         records.value as quantity,
+        records.recorded_at,
         timezone(coalesce(timezones.timezone, 'UTC'), records.recorded_at) as local_at,
         coalesce(timezones.timezone, 'UTC') as timezone
     from {{ ref('int_usage_records') }} as records
@@ -32,6 +37,14 @@ grains as (
         interval 1 month as step
 ),
 
+first_events as (
+    select
+        client_id,
+        min(recorded_at) as first_event_at
+    from events
+    group by client_id
+),
+
 bucketed as (
     select
         events.client_id,
@@ -40,6 +53,7 @@ bucketed as (
         grains.grain,
         grains.step,
         events.quantity,
+        events.recorded_at,
         cast(date_trunc(grains.grain, events.local_at) as date) as period_start
     from events
     cross join grains
@@ -90,7 +104,15 @@ compared as (
         periods.timezone,
         coalesce(current_period.quantity, 0) as quantity,
         coalesce(current_period.events, 0) as events,
-        coalesce(previous_period.quantity, 0) as previous_quantity
+        coalesce(previous_period.quantity, 0) as previous_quantity,
+        cast(periods.period_start - periods.step as date) as previous_period_start,
+        timezone(periods.timezone, cast(periods.period_start as timestamp)) as start_at,
+        timezone(
+            periods.timezone, cast(cast(periods.period_start - periods.step as date) as timestamp)
+        ) as previous_start_at,
+        timezone(
+            periods.timezone, cast(cast(periods.period_start + periods.step as date) as timestamp)
+        ) as end_at
     from periods
     left join quantities as current_period
         on
@@ -106,6 +128,47 @@ compared as (
             and periods.period_start = cast(previous_period.period_start + previous_period.step as date)
 ),
 
+-- The period running at T: the period before, cut at the same elapsed time.
+same_span as (
+    select
+        compared.client_id,
+        compared.unit_type,
+        compared.grain,
+        compared.period_start,
+        sum(bucketed.quantity) as quantity
+    from compared
+    inner join bucketed
+        on
+            compared.client_id = bucketed.client_id
+            and compared.unit_type = bucketed.unit_type
+            and compared.grain = bucketed.grain
+            and compared.previous_period_start = bucketed.period_start
+            and epoch_us(bucketed.recorded_at) < epoch_us(compared.previous_start_at)
+            + (epoch_us({{ as_of() }}) - epoch_us(compared.start_at))
+    where compared.end_at > {{ as_of() }}
+    group by compared.client_id, compared.unit_type, compared.grain, compared.period_start
+),
+
+based as (
+    select
+        compared.*,
+        case
+            when compared.end_at > {{ as_of() }} then coalesce(same_span.quantity, 0)
+            else compared.previous_quantity
+        end as comparable_previous_quantity,
+        compared.end_at > {{ as_of() }} or compared.start_at < first_events.first_event_at
+            as is_partial,
+        compared.previous_start_at < first_events.first_event_at as is_previous_sliver
+    from compared
+    inner join first_events on compared.client_id = first_events.client_id
+    left join same_span
+        on
+            compared.client_id = same_span.client_id
+            and compared.unit_type = same_span.unit_type
+            and compared.grain = same_span.grain
+            and compared.period_start = same_span.period_start
+),
+
 final as (
     select
         compared.client_id,
@@ -117,22 +180,24 @@ final as (
         services.direction,
         {{ money('compared.quantity') }} as quantity,
         {{ money('compared.previous_quantity') }} as previous_quantity,
-        {{ money('compared.quantity - compared.previous_quantity') }} as change,
+        {{ money('compared.comparable_previous_quantity') }} as comparable_previous_quantity,
+        {{ money('compared.quantity - compared.comparable_previous_quantity') }} as change,
         case
-            when compared.previous_quantity > 0
+            when compared.comparable_previous_quantity > 0 and not compared.is_previous_sliver
                 then cast(
                     {{ round_div(
-                        decimal10_to_units('compared.quantity - compared.previous_quantity')
-                        ~ ' * 10000',
-                        decimal10_to_units('compared.previous_quantity')
+                        decimal10_to_units(
+                            'compared.quantity - compared.comparable_previous_quantity'
+                        ) ~ ' * 10000',
+                        decimal10_to_units('compared.comparable_previous_quantity')
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as change_pct,
         compared.events,
-        timezone(compared.timezone, cast(compared.period_end as timestamp))
-        <= {{ as_of() }} as is_complete,
+        compared.end_at <= {{ as_of() }} as is_complete,
+        compared.is_partial,
         {{ as_of() }} as calculated_at
-    from compared
+    from based as compared
     left join {{ ref('service_unit_types') }} as services
         on compared.unit_type = services.unit_type
 )
