@@ -1,4 +1,8 @@
-"""The marts of the admin screens: dimensions, unbilled usage, daily usage, weekly project spend.
+"""The marts of the admin screens, and the description of every mart and column.
+
+Dimensions, unbilled usage, daily usage, weekly project spend; the YAML describes every
+column of every mart, the warehouse holds the descriptions as comments, and docs/marts.md
+is what orchestration.marts_reference renders from them.
 
 A landing zone written by hand, built once as of T = 2026-03-15T00:00Z; every expected figure
 is worked out in the comments.
@@ -38,6 +42,13 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.marts_reference import (
+    REFERENCE_PATH,
+    REGENERATE,
+    column_types,
+    load_marts,
+    render,
+)
 from tests.pipeline import (
     BUCKETS,
     CLIENTS,
@@ -396,3 +407,72 @@ def test_store_weekly_spend_by_project(warehouse: Path) -> None:
         ("c1", date(2026, 2, 1), date(2026, 2, 9), "default", D("3.33"), 1),
         ("c1", date(2026, 3, 1), None, "(unallocated)", D("10.00"), 0),
     ]
+
+
+# --- 12. Every mart column described, in the YAML, the warehouse and the reference ---------
+
+
+def _warehouse_columns(warehouse: Path) -> dict[str, dict[str, str | None]]:
+    """{mart: {column: comment}} of schema marts, as the warehouse holds them."""
+    columns: dict[str, dict[str, str | None]] = {}
+    for table, column, comment in read_rows(
+        warehouse,
+        "select table_name, column_name, comment from duckdb_columns()"
+        " where schema_name = 'marts' order by table_name, column_index",
+    ):
+        columns.setdefault(table, {})[column] = comment
+    return columns
+
+
+def test_every_mart_and_every_column_is_described(warehouse: Path) -> None:
+    marts = {mart.name: mart for mart in load_marts()}
+    built = _warehouse_columns(warehouse)
+    problems = []
+    for table, columns in built.items():
+        mart = marts.get(table)
+        if mart is None:
+            problems.append(f"{table}: no YAML entry")
+            continue
+        if not mart.description:
+            problems.append(f"{table}: no description")
+        described = {column.name: column.description for column in mart.columns}
+        problems += [
+            f"{table}.{name}: not in the YAML" for name in columns if name not in described
+        ]
+        problems += [
+            f"{table}.{name}: no description"
+            for name in columns if name in described and not described[name]
+        ]
+        problems += [f"{table}.{name}: in the YAML, not in the mart"
+                     for name in described if name not in columns]
+    problems += [f"{name}: in the YAML, not built" for name in marts if name not in built]
+    assert problems == []
+
+
+def test_descriptions_are_comments_in_the_warehouse(warehouse: Path) -> None:
+    marts = {mart.name: mart for mart in load_marts()}
+    tables = dict(read_rows(
+        warehouse,
+        "select table_name, comment from duckdb_tables() where schema_name = 'marts'",
+    ))
+    for table, columns in _warehouse_columns(warehouse).items():
+        assert " ".join((tables[table] or "").split()) == marts[table].description, table
+        described = {column.name: column.description for column in marts[table].columns}
+        for name, comment in columns.items():
+            assert " ".join((comment or "").split()) == described[name], f"{table}.{name}"
+    [(comment,)] = read_rows(
+        warehouse,
+        "select comment from duckdb_columns()"
+        " where schema_name = 'marts' and table_name = 'unbilled_usage'"
+        " and column_name = 'unbilled_amount'",
+    )
+    assert comment == "usage x base_price, rounded to the cent half away from zero (DECIMAL)."
+
+
+def test_marts_reference_is_up_to_date(warehouse: Path) -> None:
+    expected = render(load_marts(), column_types(warehouse))
+    assert REFERENCE_PATH.read_text(encoding="utf-8") == expected, (
+        f"docs/marts.md is out of date: run {REGENERATE}"
+    )
+    assert "| `unbilled_amount` | DECIMAL(38,2) |" in expected
+    assert "Grain: one row per `unbilled_reason`, `client_id`, `asset_id`, `unit_type`," in expected
