@@ -11,7 +11,8 @@ Clients: c1 "Acme Corp" (UTC, net terms 10), c2 "Beta LLC" (America/New_York, ne
 empty = 30), c3 "Gone Inc" (UTC, 15, disabled).
 Unit types (base, overage): cpu_hours delta sum (1, 2); gpu_hours delta sum (1.8, 2.4);
 storage_gb gauge time_weighted_avg (0.1, 0.2); egress_gb delta sum, auto-provisioned for
-net-* (0.5, 0.5); chat_messages delta sum (0.1, 0.1).
+net-* (0.5, 0.5); chat_messages delta sum (0.1, 0.1); requests_total cumulative sum,
+auto-provisioned for net-* (0, 0).
 Buckets, snapshot of Jan 1: b_cpu c1 cpu_hours C 10; b_chat c1 chat_messages C 100 b 0.1;
 b_old c1 cpu_hours, disabled; b2_cpu c2 cpu_hours C 5; b_tmp c2 storage_gb C 1. Snapshot of
 Feb 10: b_cpu's commit becomes 20, b_tmp is gone, the rest unchanged.
@@ -30,7 +31,8 @@ Unbilled usage (no bucket of c1 or c2 for gpu_hours or storage_gb, none of c2 fo
   c2/default chat_messages (c2 has no chat bucket): 6 on Feb 2 22:00 local -> 0.60.
   vm-x (unassigned, UTC months): Jan 3 -> 3.00; Feb 28 23:00Z 4 -> 4.00; Mar 1 01:00Z 2 ->
     2.00 (March in UTC, though February in New York).
-  vm-d is disregarded, net-1 binds to auto:c1:network:egress_gb, test-* rows are suppressed.
+  vm-d is disregarded, net-1 binds to the auto buckets of egress_gb and requests_total,
+  test-* rows are suppressed.
   Total 3.87 + 15 + 20 + 22.50 + 2.25 + 9 + 0.60 + 3 + 4 + 2 = 82.22.
 """
 
@@ -100,6 +102,7 @@ def _landing(root: Path) -> Path:
         "storage_gb,Storage,gauge,time_weighted_avg,false,0.1,0.2,",
         "egress_gb,Egress,delta,sum,true,0.5,0.5,net-*",
         "chat_messages,Chat,delta,sum,false,0.1,0.1,",
+        "requests_total,Requests (counter),cumulative,sum,true,0,0,net-*",
     )
     write_csv(admin / f"buckets/{jan}/buckets.csv", BUCKETS, *_buckets(10, with_tmp=True))
     write_csv(
@@ -160,6 +163,8 @@ def _landing(root: Path) -> Path:
         "r6,disk-1,storage,storage_gb,2026-02-15T00:00:00Z,200,",
         "r8,vm-d,compute,gpu_hours,2026-02-04T00:00:00Z,100,",
         "r9,net-1,network,egress_gb,2026-02-06T00:00:00Z,4,",
+        "c1,net-1,network,requests_total,2026-02-01T00:00:00Z,1000,",
+        "c2,net-1,network,requests_total,2026-02-20T00:00:00Z,1300,",
         "r10,vm-2,compute,cpu_hours,2026-02-10T00:00:00Z,6,",
         "t2,test-2,compute,cpu_hours,2026-02-11T00:00:00Z,1,",
         "p1,vm-1,compute,cpu_hours,2026-02-12T00:00:00Z,50,synthetic probe run",
@@ -173,6 +178,8 @@ def _landing(root: Path) -> Path:
         "r12,vm-x,compute,cpu_hours,2026-03-01T01:00:00Z,2,",
         "r13,gpu-2,compute,gpu_hours,2026-03-01T03:00:00Z,5,",
         "t4,test-4,compute,cpu_hours,2026-03-02T00:00:00Z,1,",
+        "c3,net-1,network,requests_total,2026-03-02T00:00:00Z,50,",
+        "c4,net-1,network,requests_total,2026-03-03T00:00:00Z,80,",
     )
     events = root / "service_events"
     write_csv(
@@ -278,6 +285,7 @@ def test_buckets_mart_keeps_every_version_and_the_auto_bucket(warehouse: Path) -
     assert rows == [
         ("auto:c1:network:egress_gb", feb1, None, True, D(0), D("0.5"), D("0.5"), True, False,
          True),
+        ("auto:c1:network:requests_total", feb1, None, True, D(0), D(0), D(0), True, False, True),
         ("b2_cpu", jan1, None, True, D(5), D(1), D(2), True, True, False),
         ("b_chat", jan1, None, True, D(100), D("0.1"), D("0.1"), True, False, False),
         ("b_cpu", jan1, feb10, False, D(10), D(1), D(2), True, True, False),
@@ -298,6 +306,7 @@ def test_unit_types_mart(warehouse: Path) -> None:
         ("cpu_hours", "delta", "sum", False, D(1), D(2), ""),
         ("egress_gb", "delta", "sum", True, D("0.5"), D("0.5"), "net-*"),
         ("gpu_hours", "delta", "sum", False, D("1.8"), D("2.4"), ""),
+        ("requests_total", "cumulative", "sum", True, D(0), D(0), "net-*"),
         ("storage_gb", "gauge", "time_weighted_avg", False, D("0.1"), D("0.2"), ""),
     ]
 
@@ -373,7 +382,7 @@ def test_service_user_daily(warehouse: Path) -> None:
 
 def test_asset_daily_usage_covers_the_30_days_before_t(warehouse: Path) -> None:
     # From Feb 13 00:00Z: r6 (disk-1, gauge), r7 and r12 (vm-x), r11 (gpu-1), r13 (gpu-2,
-    # Feb 28 in New York); the chat events of early February are older.
+    # Feb 28 in New York), net-1's counter; the chat events of early February are older.
     rows = read_rows(
         warehouse,
         "select asset_id, client_id, unit_type, meter_kind, usage_date, records, quantity,"
@@ -384,6 +393,12 @@ def test_asset_daily_usage_covers_the_30_days_before_t(warehouse: Path) -> None:
         ("gpu-1", "c1", "gpu_hours", "delta", date(2026, 3, 5), 1, D("1.25"), D("1.25"),
          D("1.25")),
         ("gpu-2", "c2", "gpu_hours", "delta", date(2026, 2, 28), 1, D(5), D(5), D(5)),
+        # a counter: 1000 on Feb 1 (before the window) then 1300 -> 300; reset to 50 -> 50;
+        # then 80 -> 30
+        ("net-1", "c1", "requests_total", "cumulative", date(2026, 2, 20), 1, D(300), D(1300),
+         D(1300)),
+        ("net-1", "c1", "requests_total", "cumulative", date(2026, 3, 2), 1, D(50), D(50), D(50)),
+        ("net-1", "c1", "requests_total", "cumulative", date(2026, 3, 3), 1, D(30), D(80), D(80)),
         ("vm-x", None, "cpu_hours", "delta", date(2026, 2, 28), 1, D(4), D(4), D(4)),
         ("vm-x", None, "cpu_hours", "delta", date(2026, 3, 1), 1, D(2), D(2), D(2)),
     ]

@@ -13,7 +13,7 @@ with unit_kinds as (
     from {{ ref('unit_types') }}
 ),
 
-records as (
+records as not materialized (
     select
         records.asset_id,
         records.source_type,
@@ -32,35 +32,59 @@ records as (
     where not records.is_duplicate and records.recorded_at <= {{ as_of() }}
 ),
 
+window_records as (
+    select * from records
+    where recorded_at >= {{ as_of() }} - interval 30 days
+),
+
+-- A cumulative meter's last reading before the window: the previous value of its first
+-- reading in the window (only the window's readings are sorted, not the whole history).
+carried_in as (
+    select
+        asset_id,
+        unit_type,
+        max_by(value, (recorded_at, arrived, file_name, row_number)) as value,
+        max(recorded_at) as recorded_at,
+        true as is_carry_in
+    from records
+    where meter_kind = 'cumulative' and recorded_at < {{ as_of() }} - interval 30 days
+    group by asset_id, unit_type
+),
+
 cumulative as (
     select
         *,
         lag(value) over (
             partition by asset_id, unit_type
-            order by recorded_at, arrived, file_name, row_number
+            order by recorded_at, arrived nulls first, file_name, row_number
         ) as previous_value
-    from records
-    where meter_kind = 'cumulative'
+    from (
+        select
+            *,
+            false as is_carry_in
+        from window_records
+        where meter_kind = 'cumulative'
+        union all by name
+        select * from carried_in
+    ) as chained
 ),
 
 in_window as (
     select
-        *,
+        * exclude (previous_value, is_carry_in),
         case
             when previous_value is null then cast(0 as decimal(38, 10))
             when value < previous_value then value
             else value - previous_value
         end as quantity
     from cumulative
-    where recorded_at >= {{ as_of() }} - interval 30 days
+    where not is_carry_in
     union all by name
     select
         *,
         case when coalesce(meter_kind, '') <> 'gauge' then value end as quantity
-    from records
-    where
-        coalesce(meter_kind, '') <> 'cumulative'
-        and recorded_at >= {{ as_of() }} - interval 30 days
+    from window_records
+    where coalesce(meter_kind, '') <> 'cumulative'
 ),
 
 assets as (
