@@ -1,23 +1,15 @@
 -- Every asset known as of T, from the newest assets snapshot and from usage records, with
 -- the flags of CONTRACT 3.2: unassigned, disregarded, unbound, new.
 with admin_assets as (
-    select assets.*
-    from {{ ref('stg_admin__assets') }} as assets
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'assets'
-            and versions.is_latest
-            and assets.snapshot_arrived = versions.snapshot_arrived
+    {{ current_admin_rows('assets') }}
+),
+
+current_disregarded as (
+    {{ current_admin_rows('disregarded_assets') }}
 ),
 
 disregarded as (
-    select distinct disregarded.asset_id
-    from {{ ref('stg_admin__disregarded_assets') }} as disregarded
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'disregarded_assets'
-            and versions.is_latest
-            and disregarded.snapshot_arrived = versions.snapshot_arrived
+    select distinct asset_id from current_disregarded
 ),
 
 records as (

@@ -14,17 +14,16 @@ credits as (
     group by all
 ),
 
+current_payments as (
+    {{ current_admin_rows('payments') }}
+),
+
 payments as (
     select
-        payments.client_id,
-        payments.period_month,
-        sum(payments.amount) as paid_amount
-    from {{ ref('stg_admin__payments') }} as payments
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'payments'
-            and versions.is_latest
-            and payments.snapshot_arrived = versions.snapshot_arrived
+        client_id,
+        period_month,
+        sum(amount) as paid_amount
+    from current_payments
     group by all
 ),
 

@@ -68,7 +68,11 @@ final as (
         asset_health.unassigned_assets,
         asset_health.unbound_assets,
         asset_health.new_assets,
-        {{ as_of() }} as calculated_at
+        {{ as_of() }} as calculated_at,
+        (
+            select coalesce(sum(unbilled.unbilled_amount), 0)
+            from {{ ref('unbilled_usage') }} as unbilled
+        ) as unbilled_amount
     from months
     cross join projected
     cross join statuses

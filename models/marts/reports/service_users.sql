@@ -3,13 +3,7 @@
 -- address never reaches the mart whole: it is masked to the first letter of the mailbox, the
 -- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com).
 with users as (
-    select users.*
-    from {{ ref('stg_admin__users') }} as users
-    inner join {{ ref('stg_admin__versions') }} as versions
-        on
-            versions.table_name = 'users'
-            and versions.is_latest
-            and users.snapshot_arrived = versions.snapshot_arrived
+    {{ current_admin_rows('users') }}
 ),
 
 latest as (

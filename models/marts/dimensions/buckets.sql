@@ -1,0 +1,144 @@
+-- Every bucket with its history: one row per version of a bucket's configuration, from the
+-- buckets snapshots arrived on or before T. A version is valid from the arrival of the first
+-- snapshot that shows it (00:00 UTC) until the arrival of the first later snapshot that
+-- changes the bucket or no longer lists it (valid_to; empty while current). Consecutive
+-- snapshots that show the bucket unchanged are one version. Disabled buckets are listed like
+-- the others. Auto-provisioned buckets (auto:<client>:<source type>:<unit type>) exist only
+-- in billing: one row each, valid from the start of the first period a record bound to it,
+-- with commit 0 and the template prices of the newest unit types snapshot.
+{%- set fields = [
+    'client_id', 'bucket_name', 'source_type', 'unit_type', 'aggregation', 'commit_units',
+    'base_price', 'overage_price', 'is_reviewed', 'is_enabled', 'created_at',
+] %}
+with versions as (
+    select
+        snapshot_arrived,
+        snapshot_at,
+        row_number() over (order by snapshot_arrived) as version_number,
+        lead(snapshot_at) over (order by snapshot_arrived) as next_snapshot_at
+    from {{ ref('stg_admin__versions') }}
+    where table_name = 'buckets'
+),
+
+snapshot_buckets as (
+    -- one row per bucket and snapshot: the last row of the file wins when an id repeats
+    select
+        {%- for field in fields %}
+            max_by({{ field }}, row_number) as {{ field }},
+        {%- endfor %}
+        bucket_id,
+        snapshot_arrived
+    from {{ ref('stg_admin__buckets') }}
+    group by bucket_id, snapshot_arrived
+),
+
+compared as (
+    select
+        snapshot_buckets.*,
+        versions.snapshot_at,
+        versions.version_number,
+        versions.next_snapshot_at,
+        coalesce(
+            lag(versions.version_number) over bucket_history <> versions.version_number - 1
+            or lag(row({{ fields | join(', ') }})) over bucket_history
+            is distinct from row({{ fields | join(', ') }}),
+            true
+        ) as starts_version
+    from snapshot_buckets
+    inner join versions on snapshot_buckets.snapshot_arrived = versions.snapshot_arrived
+    window bucket_history as (partition by snapshot_buckets.bucket_id order by versions.version_number)
+),
+
+numbered as (
+    select
+        *,
+        sum(cast(starts_version as integer)) over (
+            partition by bucket_id order by version_number
+        ) as history_number
+    from compared
+),
+
+configured as (
+    select
+        bucket_id,
+        {%- for field in fields %}
+            any_value({{ field }}) as {{ field }},
+        {%- endfor %}
+        min(snapshot_at) as valid_from,
+        -- the next snapshot after the version's last one (empty when that one is the newest)
+        nullif(
+            max(coalesce(next_snapshot_at, cast('infinity' as timestamptz))),
+            cast('infinity' as timestamptz)
+        ) as valid_to,
+        false as is_auto
+    from numbered
+    group by bucket_id, history_number
+),
+
+current_unit_types as (
+    {{ current_admin_rows('unit_types') }}
+),
+
+auto_buckets as (
+    select
+        ratings.bucket_id,
+        any_value(ratings.client_id) as client_id,
+        any_value(ratings.bucket_name) as bucket_name,
+        any_value(ratings.source_type) as source_type,
+        any_value(ratings.unit_type) as unit_type,
+        any_value(ratings.aggregation) as aggregation,
+        cast(0 as decimal(24, 6)) as commit_units,
+        false as is_reviewed,
+        true as is_enabled,
+        cast(null as timestamptz) as created_at,
+        min(timezone(ratings.timezone, cast(ratings.period_start as timestamp))) as valid_from,
+        cast(null as timestamptz) as valid_to,
+        true as is_auto
+    from {{ ref('int_bucket_ratings') }} as ratings
+    where ratings.is_auto and ratings.is_bill
+    group by ratings.bucket_id
+),
+
+template_prices as (
+    select
+        unit_type,
+        max_by(base_price, row_number) as base_price,
+        max_by(overage_price, row_number) as overage_price
+    from current_unit_types
+    group by unit_type
+),
+
+auto_priced as (
+    select
+        auto_buckets.*,
+        template_prices.base_price,
+        template_prices.overage_price
+    from auto_buckets
+    left join template_prices on auto_buckets.unit_type = template_prices.unit_type
+),
+
+all_versions as (
+    select * from configured
+    union all by name
+    select * from auto_priced
+)
+
+select
+    bucket_id,
+    valid_from,
+    valid_to,
+    valid_to is null as is_current,
+    client_id,
+    bucket_name,
+    source_type,
+    unit_type,
+    aggregation,
+    commit_units,
+    base_price,
+    overage_price,
+    is_reviewed,
+    is_enabled,
+    is_auto,
+    created_at,
+    {{ as_of() }} as calculated_at
+from all_versions
