@@ -70,17 +70,21 @@ API_KEYS = "api_key_id,name,role,client_id,key_hash,enabled,last_used_at"
 HASH_1 = "26634dce668db339906c66e3977763152bcee27620aeb6b09ed508023e23f55f"
 HASH_2 = "2f543dda8fdc2c50ad610db120d624410b585e92eaeaf7ac140012f7d74ec60b"
 CREATED = "2025-12-01T00:00:00Z"
+# Buckets are created when January starts in New York (05:00Z): the snapshot of Jan 1 also
+# configures December (it arrived inside December's grace window), but no bucket is in
+# December, so December is billed to no one.
+BUCKET_CREATED = "2026-01-01T05:00:00Z"
 
 
 def _buckets(cpu_commit: int, with_tmp: bool) -> list[str]:
     rows = [
-        f"b_cpu,c1,CPU,compute,cpu_hours,,{cpu_commit},1,2,true,true,{CREATED}",
-        f"b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,false,true,{CREATED}",
+        f"b_cpu,c1,CPU,compute,cpu_hours,,{cpu_commit},1,2,true,true,{BUCKET_CREATED}",
+        f"b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,false,true,{BUCKET_CREATED}",
         "b_old,c1,Old CPU,compute,cpu_hours,,1,1,1,true,false,2025-01-01T00:00:00Z",
-        f"b2_cpu,c2,CPU,compute,cpu_hours,,5,1,2,true,true,{CREATED}",
+        f"b2_cpu,c2,CPU,compute,cpu_hours,,5,1,2,true,true,{BUCKET_CREATED}",
     ]
     if with_tmp:
-        rows.append(f"b_tmp,c2,Storage,storage,storage_gb,,1,0.1,0.2,true,true,{CREATED}")
+        rows.append(f"b_tmp,c2,Storage,storage,storage_gb,,1,0.1,0.2,true,true,{BUCKET_CREATED}")
     return rows
 
 

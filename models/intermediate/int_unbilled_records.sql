@@ -3,6 +3,9 @@
 -- * unbound: records of an assigned, not disregarded asset that bind to no bucket in a
 --   billed period of its client (int_bound_records with no bucket_id), at the period's
 --   latest horizon, which sees every record of the period arrived by T;
+-- * period_not_billed: the same for a period of the client's configuration that is not
+--   billed (no bucket in it, int_billed_periods): its records make no asset unbound, but
+--   they are usage nobody is billed for;
 -- * unassigned: meter readings of an asset that has no client in the assets snapshot
 --   rating the period (not listed, or listed without a client), not disregarded. Such
 --   assets have no timezone: their periods are UTC calendar months, rated with the newest
@@ -37,7 +40,10 @@ client_periods as (
 
 unbound as (
     select
-        'unbound' as unbilled_reason,
+        case
+            when billed.client_id is null then 'period_not_billed'
+            else 'unbound'
+        end as unbilled_reason,
         bound.client_id,
         client_periods.timezone,
         bound.period_start,
@@ -63,6 +69,10 @@ unbound as (
             bound.client_id = client_periods.client_id
             and bound.period_start = client_periods.period_start
             and bound.horizon_at = client_periods.horizon_at
+    left join {{ ref('int_billed_periods') }} as billed
+        on
+            bound.client_id = billed.client_id
+            and bound.period_start = billed.period_start
     where bound.bucket_id is null
 ),
 
