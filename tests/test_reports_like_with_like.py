@@ -66,22 +66,24 @@ def _landing(root: Path) -> Path:
         "chat_messages,Chat,delta,sum,false,0,1,",
         "sms_outbound,SMS out,delta,sum,false,0,1,",
     )
+    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
+    # December's grace window), but no bucket is in December, so December is not billed.
     write_csv(
         admin / "buckets/arrived=2026-01-01/buckets.csv",
         BUCKETS,
-        "k1-cpu,k1,CPU,compute,cpu_hours,,0,0,1,true,true,2025-12-01",
-        "k1-egr,k1,Egress,network,egress_gb,,0,0,1,true,true,2025-12-01",
-        "k1-ing,k1,Ingress transfers,network,ingress_gb,count,0,0,1,true,true,2025-12-01",
-        "k1-sto,k1,Peak storage,storage,storage_gb,max,0,0,1,true,true,2025-12-01",
+        "k1-cpu,k1,CPU,compute,cpu_hours,,0,0,1,true,true,2026-01-01",
+        "k1-egr,k1,Egress,network,egress_gb,,0,0,1,true,true,2026-01-01",
+        "k1-ing,k1,Ingress transfers,network,ingress_gb,count,0,0,1,true,true,2026-01-01",
+        "k1-sto,k1,Peak storage,storage,storage_gb,max,0,0,1,true,true,2026-01-01",
         "k1-wa,k1,WhatsApp users,services,whatsapp_outbound,unique_count,0,0,1,true,true,"
         "2025-12-01",
-        "k1-chat,k1,Chat,services,chat_messages,,0,0,1,true,true,2025-12-01",
-        "k2-cpu,k2,CPU,compute,cpu_hours,,0,0,1,true,true,2025-12-01",
-        "k2-egr,k2,Egress,network,egress_gb,,0,0,1,true,true,2025-12-01",
-        "k2-ing,k2,Ingress,network,ingress_gb,,0,0,1,true,true,2025-12-01",
-        "k2-sto,k2,Latest storage,storage,storage_gb,latest,0,0,1,true,true,2025-12-01",
-        "k2-wa,k2,WhatsApp,services,whatsapp_outbound,,0,0,1,true,true,2025-12-01",
-        "k3-chat,k3,Chat,services,chat_messages,,0,0,1,true,true,2025-12-01",
+        "k1-chat,k1,Chat,services,chat_messages,,0,0,1,true,true,2026-01-01",
+        "k2-cpu,k2,CPU,compute,cpu_hours,,0,0,1,true,true,2026-01-01",
+        "k2-egr,k2,Egress,network,egress_gb,,0,0,1,true,true,2026-01-01",
+        "k2-ing,k2,Ingress,network,ingress_gb,,0,0,1,true,true,2026-01-01",
+        "k2-sto,k2,Latest storage,storage,storage_gb,latest,0,0,1,true,true,2026-01-01",
+        "k2-wa,k2,WhatsApp,services,whatsapp_outbound,,0,0,1,true,true,2026-01-01",
+        "k3-chat,k3,Chat,services,chat_messages,,0,0,1,true,true,2026-01-01",
     )
     write_csv(
         admin / "assets/arrived=2026-01-01/assets.csv",
