@@ -193,3 +193,16 @@ def test_late_data_of_a_billed_period_is_booked_on_the_next_invoice(warehouse: P
         "invoice_period_start::varchar, amount from marts.billing_adjustments",
     )
     assert lines == [("cc", "b-cc", "2026-09-01", "2026-10-01", D("2.00"))]
+
+
+def test_usage_of_a_period_that_is_not_billed_is_listed_as_unbilled(warehouse: Path) -> None:
+    # cc's August has no bucket in it: 5 + 4 cpu-hours at the template base price 1
+    rows = read_rows(
+        warehouse,
+        "select unbilled_reason, client_id, asset_id, period_start::varchar, usage, "
+        "unbilled_amount from marts.unbilled_usage order by asset_id",
+    )
+    assert rows == [
+        ("period_not_billed", "cc", "cc-vm", "2026-08-01", D("5.000000"), D("5.00")),
+        ("period_not_billed", "cc", "cc-vm2", "2026-08-01", D("4.000000"), D("4.00")),
+    ]
