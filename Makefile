@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UI_PORT ?= 3000
 
 .PHONY: install demo test lint ui clean
 
@@ -27,7 +28,7 @@ test: lint
 
 ui: install
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
-	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev --port $(UI_PORT)
 
 clean:
 	rm -rf .tallyhouse .dagster_home dbt_project/target dbt_project/logs

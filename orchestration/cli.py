@@ -10,7 +10,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.settings import DEFAULT_LOCAL_DIR, REPO_ROOT, Settings, load_settings
+from orchestration.settings import (
+    DEFAULT_LOCAL_DIR,
+    REPO_ROOT,
+    Settings,
+    load_settings,
+    put_python_bin_on_path,
+)
 
 DEFAULT_DEMO_SCALE = 200_000
 SUMMARY_MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
@@ -29,13 +35,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{k}={v:,}" for k, v in counts.items())
     _print(f"landing zone written to {Path(args.out).resolve()} in {elapsed:.1f}s ({summary})")
     return 0
-
-
-def put_python_bin_on_path() -> None:
-    """dbt is installed beside this Python (the project's venv): child processes find it."""
-    python_bin = str(Path(sys.executable).parent)
-    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
 
 
 def _prepare_environment(settings: Settings) -> None:

@@ -23,7 +23,7 @@ from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
 from orchestration.defs.period_close import period_closes
 from orchestration.defs.quality import raw_feed_checks
-from orchestration.settings import load_settings
+from orchestration.settings import load_settings, put_python_bin_on_path
 
 FRESHNESS_JOB = "freshness_checks"
 FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
@@ -42,6 +42,7 @@ def dbt_executable() -> str:
 
 
 def build_definitions() -> Definitions:
+    put_python_bin_on_path()  # dagster dev's parse runs the venv's dbt, venv active or not
     dbt_project.prepare_if_dev()
     settings = load_settings()
     # dbt's profile and the checks read these; the as-of time is not exported: each run

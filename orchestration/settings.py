@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,18 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
+
+
+def put_python_bin_on_path() -> None:
+    """dbt is installed beside this Python (the project's venv): child processes find it.
+
+    ``dagster dev`` started from a shell without the venv on ``PATH`` (``make ui``) loads the
+    code location with the venv's Python, whose ``dbt`` would otherwise not be found when
+    dagster-dbt parses the project.
+    """
+    python_bin = str(Path(sys.executable).parent)
+    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
 
 
 @functools.cache

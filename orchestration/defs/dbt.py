@@ -26,12 +26,13 @@ from packaging import version
 from orchestration.defs.constants import WAREHOUSE_POOL, raw_key, run_settings
 from orchestration.ingest.feeds import FEEDS_BY_NAME
 from orchestration.ingest.loader import connect
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings, put_python_bin_on_path
 
 logger = logging.getLogger(__name__)
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 if not dbt_project.manifest_path.exists():  # a fresh checkout: parse the project once
+    put_python_bin_on_path()
     dbt_project.preparer.prepare(dbt_project)
 
 
