@@ -14,6 +14,7 @@ from orchestration.settings import (
     DEFAULT_LOCAL_DIR,
     REPO_ROOT,
     Settings,
+    SettingsError,
     load_settings,
     put_python_bin_on_path,
 )
@@ -24,6 +25,36 @@ SUMMARY_MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine
 
 def _print(message: str) -> None:
     print(message, flush=True)
+
+
+def _error(message: str) -> None:
+    """One line on standard error that says what to fix."""
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (and where to read more) instead of the
+    whole usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _at_least(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of at least {minimum}, got {text!r}"
+            )
+        return value
+
+    return parse
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -249,9 +280,10 @@ def run_pipeline(settings: Settings) -> int:
     warehouse to the as-of day (ingest, checks, dbt), then ``close_period`` over the
     finalized months present.
     """
-    if not settings.landing.is_dir():
-        _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
-        return 2
+    from orchestration.preflight import check_run
+
+    check_run(settings)  # SettingsError: one line naming what to fix (main prints it)
+    had_warehouse = settings.warehouse.exists()
     _prepare_environment(settings)
     _prepare_dbt_manifest()
     from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
@@ -280,7 +312,10 @@ def run_pipeline(settings: Settings) -> int:
         _print(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
         for line in _failure_report(result) + _configuration_errors(settings):
             _print(f"  {line}")
-        _print("  the billing marts keep their previous contents")
+        if had_warehouse:
+            _print("  the billing marts keep their previous contents")
+        else:
+            _print(f"  no marts were built; {settings.warehouse} holds what the run wrote")
         return 1
     _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
@@ -319,11 +354,7 @@ def run_pipeline(settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
-    except ValueError as exc:
-        _print(f"error: {exc}")
-        return 2
+    settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
     return run_pipeline(settings)
@@ -356,12 +387,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = load_settings(warehouse=args.warehouse, as_of=None)
     if not settings.warehouse.exists():
-        _print(f"error: warehouse {settings.warehouse} does not exist; run tallyhouse run first")
+        _error(
+            f"warehouse {settings.warehouse} does not exist: run tallyhouse run first, or set "
+            "--warehouse or TALLYHOUSE_WAREHOUSE"
+        )
         return 2
     try:
         written = export_period(settings.warehouse, Path(args.out), args.period, args.client)
     except ValueError as exc:
-        _print(f"error: {exc}")
+        _error(str(exc))
         return 2
     for path, rows in written:
         _print(f"{path}: {rows:,} rows")
@@ -387,16 +421,18 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             build, _print,
         )
     except ValueError as exc:
-        _print(f"error: {exc}")
+        _error(str(exc))
         return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tallyhouse",
         description="Usage-billing warehouse: land meter readings and service events, get bills.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     generate = commands.add_parser(
         "generate",
@@ -406,11 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, help="folder to write the landing zone into")
     generate.add_argument(
         "--scale",
-        type=int,
+        type=_at_least(1),
         default=DEFAULT_DEMO_SCALE,
         help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
     )
-    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    generate.add_argument("--seed", type=_at_least(0), default=7, help="random seed (default 7)")
     generate.set_defaults(func=cmd_generate)
 
     run = commands.add_parser(
@@ -429,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--grace-hours",
         dest="grace_hours",
-        type=int,
+        type=_at_least(0),
         help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
     )
     run.add_argument(
@@ -454,11 +490,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--scale",
-        type=int,
+        type=_at_least(1),
         default=DEFAULT_DEMO_SCALE,
         help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
     )
-    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--seed", type=_at_least(0), default=7, help="random seed (default 7)")
     demo.add_argument(
         "--as-of",
         dest="as_of",
@@ -496,13 +532,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", default="5,10,15,20,25", help="replay days (default 5,10,15,20,25)"
     )
     backtest.add_argument(
-        "--scale", type=int, default=DEFAULT_DEMO_SCALE,
+        "--scale", type=_at_least(1), default=DEFAULT_DEMO_SCALE,
         help=f"meter readings per generated zone (default {DEFAULT_DEMO_SCALE:,})",
     )
     backtest.add_argument(
         "--as-of", dest="as_of", help="as-of time of the builds (default: the latest arrival)"
     )
-    backtest.add_argument("--grace-hours", dest="grace_hours", type=int, help="default 48")
+    backtest.add_argument(
+        "--grace-hours", dest="grace_hours", type=_at_least(0), help="default 48"
+    )
     backtest.add_argument(
         "--warehouse-dir", dest="warehouse_dir", default=str(DEFAULT_LOCAL_DIR / "backtest"),
         help="folder for the backtest warehouses",
@@ -512,8 +550,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; a problem a person must fix is one line on standard error (exit 2)."""
+    import duckdb
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        _error(str(exc))
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        _error(f"cannot use{where}: {(exc.strerror or str(exc)).lower()}")
+    except duckdb.Error as exc:
+        from orchestration.preflight import describe_duckdb_error
+
+        warehouse = getattr(args, "warehouse", None) or os.environ.get("TALLYHOUSE_WAREHOUSE")
+        _error(describe_duckdb_error(exc, Path(warehouse or "the warehouse")))
+    return 2
 
 
 if __name__ == "__main__":

@@ -153,6 +153,9 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "gx_raw_meter_readings" in result.stdout
+    # there was no warehouse before: nothing can have kept its contents
+    assert "previous contents" not in result.stdout
+    assert "no marts were built" in result.stdout
     tables = read(
         warehouse,
         "select table_schema from information_schema.tables where table_schema = 'marts'",
