@@ -74,8 +74,6 @@ def _prepare_environment(settings: Settings) -> None:
     put_python_bin_on_path()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    # column schema and lineage double the dbt step on small runs; the UI's runs keep them
-    os.environ.setdefault("TALLYHOUSE_COLUMN_LINEAGE", "0")
 
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "macros", "models", "seeds", "snapshots",
@@ -273,64 +271,93 @@ def _finalized_months(settings: Settings) -> list[str]:
     return [row[0] for row in rows]
 
 
-def run_pipeline(settings: Settings) -> int:
+def run_pipeline(settings: Settings, verbose: bool = False) -> int:
     """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure.
 
     Two runs: ``materialize_all`` over the arrival days from the earliest file not yet in the
     warehouse to the as-of day (ingest, checks, dbt), then ``close_period`` over the
-    finalized months present.
+    finalized months present. The terminal shows a line per phase (``progress.RunProgress``);
+    everything Dagster and dbt say goes to a log file, and to the terminal too with
+    ``verbose``.
     """
     from orchestration.preflight import check_run
+    from orchestration.progress import RunProgress, log_path_for
 
     check_run(settings)  # SettingsError: one line naming what to fix (main prints it)
     had_warehouse = settings.warehouse.exists()
-    _prepare_environment(settings)
-    _prepare_dbt_manifest()
-    from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
-    from orchestration.defs.automation import range_tags
-    from orchestration.defs.ingest import landing_arrival_range
-
-    defs = build_definitions()
-    job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
-    days = landing_arrival_range(settings.landing, settings.as_of, settings.warehouse)
     _print(
         f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
-        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h, "
+        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h"
+    )
+    with RunProgress(log_path_for(settings.warehouse), verbose=verbose) as progress:
+        code = _run_with_progress(settings, progress, had_warehouse)
+    _print(f"full log: {progress.log_path}")
+    return code
+
+
+def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int:
+    say = progress.say
+    progress.start_phase("prepare")
+    with progress.capture():
+        _prepare_environment(settings)
+        _prepare_dbt_manifest()
+        from orchestration.definitions import (
+            CLOSE_PERIOD_JOB,
+            MATERIALIZE_ALL_JOB,
+            build_definitions,
+        )
+        from orchestration.defs.automation import range_tags
+        from orchestration.defs.ingest import landing_arrival_range, landing_file_count
+        from orchestration.progress import progress_logger
+
+        defs = build_definitions(loggers={"tallyhouse": progress_logger})
+        job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
+    progress.phases[-1].detail = "dbt manifest and Dagster definitions"
+    progress.start_phase("discover")
+    days = landing_arrival_range(settings.landing, settings.as_of, settings.warehouse)
+    progress.phases[-1].detail = (
+        f"{landing_file_count(settings.landing, settings.as_of):,} files landed; "
         f"arrival days {days.start} .. {days.end}"
     )
+    # Dagster records the run and a planned materialization per raw table and arrival day
+    progress.start_phase("plan")
+    progress.phases[-1].detail = "Dagster records the run and its planned materializations"
     started = time.monotonic()
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    with _instance() as instance:
+    run_config = {"loggers": {"tallyhouse": {"config": {"log_level": "DEBUG"}}}}
+    with _instance() as instance, progress.capture():
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
             tags={"tallyhouse/as_of": settings.as_of_iso, **range_tags(days)},
         )
+    progress.end_phase()
     elapsed = time.monotonic() - started
     if not result.success:
-        _print(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
+        say(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
         for line in _failure_report(result) + _configuration_errors(settings):
-            _print(f"  {line}")
+            say(f"  {line}")
         if had_warehouse:
-            _print("  the billing marts keep their previous contents")
+            say("  the billing marts keep their previous contents")
         else:
-            _print(f"  no marts were built; {settings.warehouse} holds what the run wrote")
+            say(f"  no marts were built; {settings.warehouse} holds what the run wrote")
         return 1
-    _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
+    say(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
-        _print(line)
+        say(line)
     from orchestration.defs.period_close import CLOSE_MONTHS
 
     keys = set(CLOSE_MONTHS.get_partition_keys())
     months = [month for month in _finalized_months(settings) if month in keys]
     if not months:
-        _print("period closes: no finalized month yet")
+        say("period closes: no finalized month yet")
         return 0
     from dagster import PartitionKeyRange
 
     started = time.monotonic()
-    with _instance() as instance:
+    progress.start_phase("close")
+    progress.phases[-1].detail = f"months {months[0]} .. {months[-1]} into marts.period_closes"
+    with _instance() as instance, progress.capture():
         closed = defs.resolve_job_def(CLOSE_PERIOD_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -340,13 +367,14 @@ def run_pipeline(settings: Settings) -> int:
                 **range_tags(PartitionKeyRange(months[0], months[-1])),
             },
         )
+    progress.end_phase()
     elapsed = time.monotonic() - started
     if not closed.success:
-        _print(f"period closes FAILED after {elapsed:.1f}s (second run {closed.run_id}):")
+        say(f"period closes FAILED after {elapsed:.1f}s (second run {closed.run_id}):")
         for line in _failure_report(closed):
-            _print(f"  {line}")
+            say(f"  {line}")
         return 1
-    _print(
+    say(
         f"period closes: {months[0]} .. {months[-1]} written to marts.period_closes in a "
         f"second run ({closed.run_id}, {elapsed:.1f}s)"
     )
@@ -357,7 +385,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
-    return run_pipeline(settings)
+    return run_pipeline(settings, verbose=args.verbose)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -370,7 +398,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print(f"generating a landing zone of {args.scale:,} meter readings in {landing}")
         generate_landing(landing, scale=args.scale, seed=args.seed, progress=_print)
     settings = load_settings(landing, warehouse, args.as_of, None)
-    code = run_pipeline(settings)
+    code = run_pipeline(settings, verbose=args.verbose)
     if code == 0:
         _print("")
         _print(f"warehouse: {warehouse}")
@@ -475,6 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the incremental models from scratch instead of reusing the rows of "
         "unchanged files and periods (TALLYHOUSE_FULL_REFRESH=1); the marts are the same",
     )
+    run.add_argument(
+        "--verbose", action="store_true",
+        help="print everything Dagster and dbt say (always written to the run's log file)",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = commands.add_parser(
@@ -503,6 +535,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--regenerate", action="store_true", help="write the landing zone again even when it exists"
+    )
+    demo.add_argument(
+        "--verbose", action="store_true",
+        help="print everything Dagster and dbt say (always written to the run's log file)",
     )
     demo.set_defaults(func=cmd_demo)
     export = commands.add_parser(

@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+from dagster import (
+    AssetSelection,
+    Definitions,
+    LoggerDefinition,
+    ScheduleDefinition,
+    define_asset_job,
+)
 
 from orchestration.defs.automation import (
     CLOSE_PERIOD_JOB,
@@ -41,7 +48,9 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def build_definitions() -> Definitions:
+def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> Definitions:
+    """The code location; ``loggers`` replace Dagster's console logger in every job
+    (``tallyhouse run`` passes its progress view's)."""
     put_python_bin_on_path()  # dagster dev's parse runs the venv's dbt, venv active or not
     dbt_project.prepare_if_dev()
     settings = load_settings()
@@ -97,6 +106,7 @@ def build_definitions() -> Definitions:
                 project_dir=dbt_project, dbt_executable=dbt_executable()
             )
         },
+        loggers=dict(loggers) if loggers else None,
     )
 
 
