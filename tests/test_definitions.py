@@ -188,9 +188,11 @@ def test_every_check_says_what_it_protects_under_a_readable_name() -> None:
         assert spec.description, spec.key
         assert len(spec.name) <= 60, spec.name
     by_name = {(s.asset_key.to_user_string(), s.name): s for s in specs}
-    gate = by_name[("marts/invoices", "assert_no_configuration_errors")]
-    assert gate.description.startswith("Blocking: a bad configuration must never produce")
-    unique = by_name[("marts/invoices", "unique_client_id__period_start")]
+    gate = by_name[("intermediate/int_configuration_errors", "assert_no_configuration_errors")]
+    assert gate.description.startswith("A bad configuration must never produce a quietly "
+                                       "wrong bill (billing rules 3.3).")
+    assert gate.description.endswith("Blocking: a failure stops every model downstream.")
+    unique = by_name[("marts/invoices", "unique_combination_invoices_client_id__period_start")]
     assert unique.description == (
         "One row per client_id, period_start: a repeated combination would bill or count "
         "the same thing twice. Blocking: a failure stops every model downstream."

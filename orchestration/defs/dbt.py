@@ -9,6 +9,7 @@ import functools
 import importlib.metadata
 import json
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -101,26 +102,33 @@ def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     with _environment(settings.dbt_env()):
         invocation = dbt.cli(args, context=context)
     if column_metadata_enabled():
-        yield from _with_columns(invocation, settings)
+        yield from _with_columns(invocation, settings, context)
     else:
         yield from invocation.stream()
     yield from ingest_observations(settings)
 
 
-def _with_columns(invocation: DbtCliInvocation, settings: Settings):
+def _with_columns(invocation: DbtCliInvocation, settings: Settings, context):
     """dbt's events in their order, once dbt has finished, the models' outputs with their
     column schema and lineage (read in one query: ``dbt_columns``); a failed build still
     reports what it built, then fails."""
     events, failure = [], None
+    started = time.monotonic()
     try:
         events.extend(invocation.stream())
     except Exception as exc:  # dbt failed: report what was built, then fail as before
         failure = exc
-    outputs = iter(with_column_metadata(
+    built = time.monotonic()
+    outputs = list(with_column_metadata(
         [event for event in events if isinstance(event, Output)], settings.warehouse,
         invocation.manifest, invocation.dagster_dbt_translator, invocation.target_path,
         invocation.project,
     ))
+    context.log.info(
+        f"column schema and lineage of {len(outputs)} models in "
+        f"{time.monotonic() - built:.1f}s after dbt's {built - started:.1f}s"
+    )
+    outputs = iter(outputs)
     for event in events:
         yield next(outputs) if isinstance(event, Output) else event
     if failure is not None:

@@ -119,7 +119,8 @@ def check_description(test: Mapping[str, Any]) -> str:
         text = _leading_comment(test.get("raw_code") or "") or (
             f"dbt test {test['name']} finds no offending rows."
         )
-    text = plain_words(text)
+    text = plain_words(text).removeprefix("Blocking: ")
+    text = text[:1].upper() + text[1:]
     severity = (test.get("config", {}).get("severity") or "error").lower()
     if severity == "error":
         return f"{text} Blocking: a failure stops every model downstream."
