@@ -40,6 +40,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _month(text: str) -> str:
+    """An argparse type: a month as YYYY-MM."""
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"must be a month as YYYY-MM, got {text!r}")
+    return text
+
+
 def _at_least(minimum: int):
     """An argparse type: a whole number of at least ``minimum``."""
 
@@ -402,10 +411,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code == 0:
         _print("")
         _print(f"warehouse: {warehouse}")
-        _print(f"  browse it:  duckdb {warehouse}   (e.g. select * from marts.billing_readings)")
+        _print(f"  browse it:  duckdb -readonly {warehouse}   (e.g. from marts.invoices)")
         _print(
             f"  asset graph: TALLYHOUSE_LANDING={landing} TALLYHOUSE_WAREHOUSE={warehouse} "
-            "DAGSTER_HOME=$PWD .venv/bin/dagster dev"
+            "make ui   (then open http://127.0.0.1:3000)"
         )
     return code
 
@@ -435,6 +444,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_numbers(flag: str, text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise SettingsError(
+            f"{flag} must be whole numbers separated by commas (e.g. 5,10,15), got {text!r}"
+        ) from None
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     from orchestration import backtest
 
@@ -442,12 +460,14 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return run_pipeline(load_settings(landing, warehouse, as_of, args.grace_hours))
 
     try:
-        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else []
-        days = [int(d) for d in args.days.split(",")]
+        seeds = _whole_numbers("--seeds", args.seeds) if args.seeds else []
+        days = _whole_numbers("--days", args.days)
         return backtest.run(
             Path(args.landing), Path(args.warehouse_dir), seeds, days, args.scale, args.as_of,
             build, _print,
         )
+    except SettingsError:
+        raise
     except ValueError as exc:
         _error(str(exc))
         return 2
@@ -547,7 +567,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export marts.billing_readings of one period as CSV files, one per billing "
         "type (unit type), with exact decimal strings.",
     )
-    export.add_argument("--period", help="YYYY-MM (default: the latest finalized period)")
+    export.add_argument(
+        "--period", type=_month, help="YYYY-MM (default: the latest finalized period)"
+    )
     export.add_argument("--out", required=True, help="folder to write the CSV files into")
     export.add_argument("--client", help="only this client's rows")
     export.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")

@@ -100,6 +100,10 @@ def test_a_temp_directory_that_is_a_file_is_named(
          "least 0, got '-3'"),
         (["run", "--as-of", "soon"], "--as-of: as-of time 'soon' is not ISO-8601"),
         (["backtest", "--landing", "OUT", "--scale", "0"], "argument --scale: must be a whole"),
+        (["backtest", "--landing", "OUT", "--days", "5,ten"],
+         "--days must be whole numbers separated by commas (e.g. 5,10,15), got '5,ten'"),
+        (["export", "--out", "OUT", "--period", "March"],
+         "argument --period: must be a month as YYYY-MM, got 'March'"),
     ],
 )
 def test_a_bad_flag_is_named(
@@ -134,6 +138,18 @@ def test_the_installed_command_fails_with_one_line(
     assert result.returncode == 2, result
     assert result.stderr.strip() == expected
     assert "Traceback" not in result.stdout
+
+
+def test_an_output_folder_that_cannot_be_made_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    line = _fails_with_one_line(
+        capsys, ["generate", "--out", str(blocker / "landing"), "--scale", "10"]
+    )
+    assert line.startswith("error: cannot use ") and str(blocker) in line
+    assert line.endswith(": not a directory") or line.endswith(": file exists"), line
 
 
 def test_a_missing_landing_zone_is_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
