@@ -68,6 +68,8 @@ class Phase:
 class Counters:
     files: int = 0
     rows: int = 0
+    last_file_at: float | None = None  # when ingest reported its last file
+    materializations: int = 0  # recorded by the ingest step (one per raw table and day)
     checks_passed: int = 0
     checks_failed: int = 0
     dbt_done: set[int] = field(default_factory=set)
@@ -193,8 +195,16 @@ class RunProgress:
     def detail(self, phase: Phase) -> str:
         c = self.counters
         if phase.name == "ingest":
-            rate = c.rows / phase.elapsed() if phase.elapsed() > 0 else 0.0
-            return f"{c.files:,} files, {c.rows:,} rows ({rate:,.0f} rows/s)"
+            # the rate over the loading itself; Dagster then records a materialization per
+            # raw table and arrival day, which the elapsed time includes
+            loading = (c.last_file_at or time.monotonic()) - phase.started
+            rate = c.rows / loading if loading > 0 else 0.0
+            text = f"{c.files:,} files, {c.rows:,} rows ({rate:,.0f} rows/s)"
+            if c.last_file_at is not None and time.monotonic() - c.last_file_at > 5:
+                quiet = (phase.ended or time.monotonic()) - c.last_file_at
+                text += (f"; {_duration(quiet)} recording {c.materializations:,} "
+                         "materializations")
+            return text
         if phase.name == "checks":
             failed = f", {c.checks_failed} failed" if c.checks_failed else ""
             return f"{c.checks_passed + c.checks_failed} expectation suites{failed}"
@@ -255,6 +265,8 @@ class RunProgress:
             kind = getattr(event, "event_type_value", None)
             if kind == "STEP_START":
                 self.start_phase(phase_of_step(step))
+            elif kind == "ASSET_MATERIALIZATION" and phase_of_step(step) == "ingest":
+                self.counters.materializations += 1
             elif kind == "ASSET_CHECK_EVALUATION" and phase_of_step(step) == "checks":
                 passed = getattr(event.event_specific_data, "passed", True)
                 if passed:
@@ -266,6 +278,7 @@ class RunProgress:
             if match and match["status"] != "already_loaded":
                 self.counters.files += 1
                 self.counters.rows += int(match["seen"].replace(",", ""))
+                self.counters.last_file_at = time.monotonic()
 
 
 def phase_of_step(step_key: str) -> str:
