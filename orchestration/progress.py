@@ -114,6 +114,7 @@ class RunProgress:
         self._last_output = time.monotonic()
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
+        self._started = time.monotonic()
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> RunProgress:
@@ -218,7 +219,7 @@ class RunProgress:
     def status_line(self) -> str:
         with self._lock:
             if not self.phases or self.phases[-1].ended is not None:
-                return "starting"
+                return f"running  {_duration(time.monotonic() - self._started)}"
             phase = self.phases[-1]
             return f"{phase.name} {self.detail(phase)}  {_duration(phase.elapsed())}"
 
