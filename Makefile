@@ -27,7 +27,7 @@ test: lint
 	$(PY) -m pytest -q
 
 ui: install
-	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	$(PY) -c 'from orchestration.cli import _prepare_dbt_manifest; _prepare_dbt_manifest()'
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev --port $(UI_PORT)
 
 clean:

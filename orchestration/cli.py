@@ -119,6 +119,7 @@ def _prepare_dbt_manifest() -> None:
 
     from orchestration.settings import DBT_PROJECT_DIR
 
+    put_python_bin_on_path()  # the parse runs this environment's dbt
     project = DbtProject(project_dir=DBT_PROJECT_DIR)
     stamp = project.manifest_path.with_name("tallyhouse-parsed.sha256")
     stamp.parent.mkdir(parents=True, exist_ok=True)

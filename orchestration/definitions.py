@@ -51,8 +51,11 @@ def dbt_executable() -> str:
 def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> Definitions:
     """The code location; ``loggers`` replace Dagster's console logger in every job
     (``tallyhouse run`` passes its progress view's)."""
-    put_python_bin_on_path()  # dagster dev's parse runs the venv's dbt, venv active or not
-    dbt_project.prepare_if_dev()
+    put_python_bin_on_path()  # a parse runs the venv's dbt, venv active or not
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):  # dagster dev: parse when the project changed
+        from orchestration.cli import _prepare_dbt_manifest
+
+        _prepare_dbt_manifest()
     settings = load_settings()
     # dbt's profile and the checks read these; the as-of time is not exported: each run
     # carries its own (settings.load_run_settings).
