@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UI_PORT ?= 3000
 
 .PHONY: install demo test lint ui clean
 
@@ -26,8 +27,8 @@ test: lint
 	$(PY) -m pytest -q
 
 ui: install
-	cd dbt_project && ../$(BIN)/dbt parse --quiet
-	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
+	$(PY) -c 'from orchestration.cli import _prepare_dbt_manifest; _prepare_dbt_manifest()'
+	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev --port $(UI_PORT)
 
 clean:
 	rm -rf .tallyhouse .dagster_home dbt_project/target dbt_project/logs

@@ -10,7 +10,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.settings import DEFAULT_LOCAL_DIR, REPO_ROOT, Settings, load_settings
+from orchestration.settings import (
+    DEFAULT_LOCAL_DIR,
+    REPO_ROOT,
+    Settings,
+    SettingsError,
+    load_settings,
+    put_python_bin_on_path,
+)
 
 DEFAULT_DEMO_SCALE = 200_000
 SUMMARY_MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
@@ -18,6 +25,45 @@ SUMMARY_MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine
 
 def _print(message: str) -> None:
     print(message, flush=True)
+
+
+def _error(message: str) -> None:
+    """One line on standard error that says what to fix."""
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (and where to read more) instead of the
+    whole usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _month(text: str) -> str:
+    """An argparse type: a month as YYYY-MM."""
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"must be a month as YYYY-MM, got {text!r}")
+    return text
+
+
+def _at_least(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of at least {minimum}, got {text!r}"
+            )
+        return value
+
+    return parse
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -31,21 +77,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def put_python_bin_on_path() -> None:
-    """dbt is installed beside this Python (the project's venv): child processes find it."""
-    python_bin = str(Path(sys.executable).parent)
-    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
-
-
 def _prepare_environment(settings: Settings) -> None:
     """Export the settings so that dbt, Dagster and every child process see the same run."""
     os.environ.update(settings.env())
     put_python_bin_on_path()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    # column schema and lineage double the dbt step on small runs; the UI's runs keep them
-    os.environ.setdefault("TALLYHOUSE_COLUMN_LINEAGE", "0")
 
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "macros", "models", "seeds", "snapshots",
@@ -82,6 +119,7 @@ def _prepare_dbt_manifest() -> None:
 
     from orchestration.settings import DBT_PROJECT_DIR
 
+    put_python_bin_on_path()  # the parse runs this environment's dbt
     project = DbtProject(project_dir=DBT_PROJECT_DIR)
     stamp = project.manifest_path.with_name("tallyhouse-parsed.sha256")
     stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -243,60 +281,93 @@ def _finalized_months(settings: Settings) -> list[str]:
     return [row[0] for row in rows]
 
 
-def run_pipeline(settings: Settings) -> int:
+def run_pipeline(settings: Settings, verbose: bool = False) -> int:
     """Materialize every asset through Dagster, checks included; 0 on success, 1 on failure.
 
     Two runs: ``materialize_all`` over the arrival days from the earliest file not yet in the
     warehouse to the as-of day (ingest, checks, dbt), then ``close_period`` over the
-    finalized months present.
+    finalized months present. The terminal shows a line per phase (``progress.RunProgress``);
+    everything Dagster and dbt say goes to a log file, and to the terminal too with
+    ``verbose``.
     """
-    if not settings.landing.is_dir():
-        _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
-        return 2
-    _prepare_environment(settings)
-    _prepare_dbt_manifest()
-    from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
-    from orchestration.defs.automation import range_tags
-    from orchestration.defs.ingest import landing_arrival_range
+    from orchestration.preflight import check_run
+    from orchestration.progress import RunProgress, log_path_for
 
-    defs = build_definitions()
-    job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
-    days = landing_arrival_range(settings.landing, settings.as_of, settings.warehouse)
+    check_run(settings)  # SettingsError: one line naming what to fix (main prints it)
+    had_warehouse = settings.warehouse.exists()
     _print(
         f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
-        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h, "
+        f"as of {settings.as_of_iso}, grace {settings.grace_hours}h"
+    )
+    with RunProgress(log_path_for(settings.warehouse), verbose=verbose) as progress:
+        code = _run_with_progress(settings, progress, had_warehouse)
+    _print(f"full log: {progress.log_path}")
+    return code
+
+
+def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int:
+    say = progress.say
+    progress.start_phase("prepare")
+    with progress.capture():
+        _prepare_environment(settings)
+        _prepare_dbt_manifest()
+        from orchestration.definitions import (
+            CLOSE_PERIOD_JOB,
+            MATERIALIZE_ALL_JOB,
+            build_definitions,
+        )
+        from orchestration.defs.automation import range_tags
+        from orchestration.defs.ingest import landing_arrival_range, landing_file_count
+        from orchestration.progress import progress_logger
+
+        defs = build_definitions(loggers={"tallyhouse": progress_logger})
+        job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
+    progress.phases[-1].detail = "dbt manifest and Dagster definitions"
+    progress.start_phase("discover")
+    days = landing_arrival_range(settings.landing, settings.as_of, settings.warehouse)
+    progress.phases[-1].detail = (
+        f"{landing_file_count(settings.landing, settings.as_of):,} files landed; "
         f"arrival days {days.start} .. {days.end}"
     )
+    # Dagster records the run and a planned materialization per raw table and arrival day
+    progress.start_phase("plan")
+    progress.phases[-1].detail = "Dagster records the run and its planned materializations"
     started = time.monotonic()
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    with _instance() as instance:
+    run_config = {"loggers": {"tallyhouse": {"config": {"log_level": "DEBUG"}}}}
+    with _instance() as instance, progress.capture():
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
             tags={"tallyhouse/as_of": settings.as_of_iso, **range_tags(days)},
         )
+    progress.end_phase()
     elapsed = time.monotonic() - started
     if not result.success:
-        _print(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
+        say(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
         for line in _failure_report(result) + _configuration_errors(settings):
-            _print(f"  {line}")
-        _print("  the billing marts keep their previous contents")
+            say(f"  {line}")
+        if had_warehouse:
+            say("  the billing marts keep their previous contents")
+        else:
+            say(f"  no marts were built; {settings.warehouse} holds what the run wrote")
         return 1
-    _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
+    say(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
-        _print(line)
+        say(line)
     from orchestration.defs.period_close import CLOSE_MONTHS
 
     keys = set(CLOSE_MONTHS.get_partition_keys())
     months = [month for month in _finalized_months(settings) if month in keys]
     if not months:
-        _print("period closes: no finalized month yet")
+        say("period closes: no finalized month yet")
         return 0
     from dagster import PartitionKeyRange
 
     started = time.monotonic()
-    with _instance() as instance:
+    progress.start_phase("close")
+    progress.phases[-1].detail = f"months {months[0]} .. {months[-1]} into marts.period_closes"
+    with _instance() as instance, progress.capture():
         closed = defs.resolve_job_def(CLOSE_PERIOD_JOB).execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -306,13 +377,14 @@ def run_pipeline(settings: Settings) -> int:
                 **range_tags(PartitionKeyRange(months[0], months[-1])),
             },
         )
+    progress.end_phase()
     elapsed = time.monotonic() - started
     if not closed.success:
-        _print(f"period closes FAILED after {elapsed:.1f}s (second run {closed.run_id}):")
+        say(f"period closes FAILED after {elapsed:.1f}s (second run {closed.run_id}):")
         for line in _failure_report(closed):
-            _print(f"  {line}")
+            say(f"  {line}")
         return 1
-    _print(
+    say(
         f"period closes: {months[0]} .. {months[-1]} written to marts.period_closes in a "
         f"second run ({closed.run_id}, {elapsed:.1f}s)"
     )
@@ -320,14 +392,10 @@ def run_pipeline(settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
-    except ValueError as exc:
-        _print(f"error: {exc}")
-        return 2
+    settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
-    return run_pipeline(settings)
+    return run_pipeline(settings, verbose=args.verbose)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -340,14 +408,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _print(f"generating a landing zone of {args.scale:,} meter readings in {landing}")
         generate_landing(landing, scale=args.scale, seed=args.seed, progress=_print)
     settings = load_settings(landing, warehouse, args.as_of, None)
-    code = run_pipeline(settings)
+    code = run_pipeline(settings, verbose=args.verbose)
     if code == 0:
         _print("")
         _print(f"warehouse: {warehouse}")
-        _print(f"  browse it:  duckdb {warehouse}   (e.g. select * from marts.billing_readings)")
+        _print(f"  browse it:  duckdb -readonly {warehouse}   (e.g. from marts.invoices)")
         _print(
             f"  asset graph: TALLYHOUSE_LANDING={landing} TALLYHOUSE_WAREHOUSE={warehouse} "
-            "DAGSTER_HOME=$PWD .venv/bin/dagster dev"
+            "make ui   (then open http://127.0.0.1:3000)"
         )
     return code
 
@@ -357,12 +425,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = load_settings(warehouse=args.warehouse, as_of=None)
     if not settings.warehouse.exists():
-        _print(f"error: warehouse {settings.warehouse} does not exist; run tallyhouse run first")
+        _error(
+            f"warehouse {settings.warehouse} does not exist: run tallyhouse run first, or set "
+            "--warehouse or TALLYHOUSE_WAREHOUSE"
+        )
         return 2
     try:
         written = export_period(settings.warehouse, Path(args.out), args.period, args.client)
     except ValueError as exc:
-        _print(f"error: {exc}")
+        _error(str(exc))
         return 2
     for path, rows in written:
         _print(f"{path}: {rows:,} rows")
@@ -374,6 +445,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_numbers(flag: str, text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise SettingsError(
+            f"{flag} must be whole numbers separated by commas (e.g. 5,10,15), got {text!r}"
+        ) from None
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     from orchestration import backtest
 
@@ -381,23 +461,27 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return run_pipeline(load_settings(landing, warehouse, as_of, args.grace_hours))
 
     try:
-        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else []
-        days = [int(d) for d in args.days.split(",")]
+        seeds = _whole_numbers("--seeds", args.seeds) if args.seeds else []
+        days = _whole_numbers("--days", args.days)
         return backtest.run(
             Path(args.landing), Path(args.warehouse_dir), seeds, days, args.scale, args.as_of,
             build, _print,
         )
+    except SettingsError:
+        raise
     except ValueError as exc:
-        _print(f"error: {exc}")
+        _error(str(exc))
         return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tallyhouse",
         description="Usage-billing warehouse: land meter readings and service events, get bills.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     generate = commands.add_parser(
         "generate",
@@ -407,11 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, help="folder to write the landing zone into")
     generate.add_argument(
         "--scale",
-        type=int,
+        type=_at_least(1),
         default=DEFAULT_DEMO_SCALE,
         help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
     )
-    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    generate.add_argument("--seed", type=_at_least(0), default=7, help="random seed (default 7)")
     generate.set_defaults(func=cmd_generate)
 
     run = commands.add_parser(
@@ -430,7 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--grace-hours",
         dest="grace_hours",
-        type=int,
+        type=_at_least(0),
         help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
     )
     run.add_argument(
@@ -439,6 +523,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental models from scratch instead of reusing the rows of "
         "unchanged files and periods (TALLYHOUSE_FULL_REFRESH=1); the marts are the same",
+    )
+    run.add_argument(
+        "--verbose", action="store_true",
+        help="print everything Dagster and dbt say (always written to the run's log file)",
     )
     run.set_defaults(func=cmd_run)
 
@@ -455,11 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--scale",
-        type=int,
+        type=_at_least(1),
         default=DEFAULT_DEMO_SCALE,
         help=f"number of meter readings (default {DEFAULT_DEMO_SCALE:,})",
     )
-    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--seed", type=_at_least(0), default=7, help="random seed (default 7)")
     demo.add_argument(
         "--as-of",
         dest="as_of",
@@ -469,6 +557,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--regenerate", action="store_true", help="write the landing zone again even when it exists"
     )
+    demo.add_argument(
+        "--verbose", action="store_true",
+        help="print everything Dagster and dbt say (always written to the run's log file)",
+    )
     demo.set_defaults(func=cmd_demo)
     export = commands.add_parser(
         "export",
@@ -476,7 +568,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export marts.billing_readings of one period as CSV files, one per billing "
         "type (unit type), with exact decimal strings.",
     )
-    export.add_argument("--period", help="YYYY-MM (default: the latest finalized period)")
+    export.add_argument(
+        "--period", type=_month, help="YYYY-MM (default: the latest finalized period)"
+    )
     export.add_argument("--out", required=True, help="folder to write the CSV files into")
     export.add_argument("--client", help="only this client's rows")
     export.add_argument("--warehouse", help="DuckDB warehouse file (TALLYHOUSE_WAREHOUSE)")
@@ -497,13 +591,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", default="5,10,15,20,25", help="replay days (default 5,10,15,20,25)"
     )
     backtest.add_argument(
-        "--scale", type=int, default=DEFAULT_DEMO_SCALE,
+        "--scale", type=_at_least(1), default=DEFAULT_DEMO_SCALE,
         help=f"meter readings per generated zone (default {DEFAULT_DEMO_SCALE:,})",
     )
     backtest.add_argument(
         "--as-of", dest="as_of", help="as-of time of the builds (default: the latest arrival)"
     )
-    backtest.add_argument("--grace-hours", dest="grace_hours", type=int, help="default 48")
+    backtest.add_argument(
+        "--grace-hours", dest="grace_hours", type=_at_least(0), help="default 48"
+    )
     backtest.add_argument(
         "--warehouse-dir", dest="warehouse_dir", default=str(DEFAULT_LOCAL_DIR / "backtest"),
         help="folder for the backtest warehouses",
@@ -513,8 +609,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; a problem a person must fix is one line on standard error (exit 2)."""
+    import duckdb
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        _error(str(exc))
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        _error(f"cannot use{where}: {(exc.strerror or str(exc)).lower()}")
+    except duckdb.Error as exc:
+        from orchestration.preflight import describe_duckdb_error
+
+        warehouse = getattr(args, "warehouse", None) or os.environ.get("TALLYHOUSE_WAREHOUSE")
+        _error(describe_duckdb_error(exc, Path(warehouse or "the warehouse")))
+    return 2
 
 
 if __name__ == "__main__":

@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
+from dagster import (
+    AssetSelection,
+    Definitions,
+    LoggerDefinition,
+    ScheduleDefinition,
+    define_asset_job,
+)
 
 from orchestration.defs.automation import (
     CLOSE_PERIOD_JOB,
@@ -23,7 +30,7 @@ from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
 from orchestration.defs.period_close import period_closes
 from orchestration.defs.quality import raw_feed_checks
-from orchestration.settings import load_settings
+from orchestration.settings import load_settings, put_python_bin_on_path
 
 FRESHNESS_JOB = "freshness_checks"
 FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
@@ -41,8 +48,14 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def build_definitions() -> Definitions:
-    dbt_project.prepare_if_dev()
+def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> Definitions:
+    """The code location; ``loggers`` replace Dagster's console logger in every job
+    (``tallyhouse run`` passes its progress view's)."""
+    put_python_bin_on_path()  # a parse runs the venv's dbt, venv active or not
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):  # dagster dev: parse when the project changed
+        from orchestration.cli import _prepare_dbt_manifest
+
+        _prepare_dbt_manifest()
     settings = load_settings()
     # dbt's profile and the checks read these; the as-of time is not exported: each run
     # carries its own (settings.load_run_settings).
@@ -96,6 +109,7 @@ def build_definitions() -> Definitions:
                 project_dir=dbt_project, dbt_executable=dbt_executable()
             )
         },
+        loggers=dict(loggers) if loggers else None,
     )
 
 

@@ -53,6 +53,17 @@ def export_period(
             start = latest_finalized_period(con)
             if start is None:
                 raise ValueError("the warehouse has no finalized period to export")
+        if client and not con.execute(
+            "select 1 from marts.billing_readings where client_id = ? limit 1", [client]
+        ).fetchone():
+            known = [r[0] for r in con.execute(
+                "select distinct client_id from marts.billing_readings order by 1 limit 6"
+            ).fetchall()]
+            listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+            raise ValueError(
+                f"--client {client}: no bills for that client in the warehouse "
+                f"(clients with bills: {listed or 'none'})"
+            )
         filters = "period_start = ?" + (" and client_id = ?" if client else "")
         params: list = [start] + ([client] if client else [])
         unit_types = [

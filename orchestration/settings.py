@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +21,28 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
+DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_THREADS = 2
+DEFAULT_DBT_THREADS = 1
+# DuckDB's memory_limit: a number and a unit (1000- or 1024-based), or a share of the RAM
+MEMORY_LIMIT_PATTERN = re.compile(r"\d+(\.\d+)?\s*(kb|mb|gb|tb|kib|mib|gib|tib|%)", re.I)
+SWITCHES = ("TALLYHOUSE_FULL_REFRESH", "TALLYHOUSE_COLUMN_LINEAGE")  # "0" or "1"
+
+
+class SettingsError(ValueError):
+    """A setting with a value a person must change; the message is one line that names it."""
+
+
+def put_python_bin_on_path() -> None:
+    """dbt is installed beside this Python (the project's venv): child processes find it.
+
+    ``dagster dev`` started from a shell without the venv on ``PATH`` (``make ui``) loads the
+    code location with the venv's Python, whose ``dbt`` would otherwise not be found when
+    dagster-dbt parses the project.
+    """
+    python_bin = str(Path(sys.executable).parent)
+    if python_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = python_bin + os.pathsep + os.environ.get("PATH", "")
 
 
 @functools.cache
@@ -71,8 +95,9 @@ class Settings:
     warehouse: Path
     as_of: datetime
     grace_hours: int = DEFAULT_GRACE_HOURS
-    memory_limit: str = "4GB"
-    threads: int = 2
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = DEFAULT_THREADS
+    dbt_threads: int = DEFAULT_DBT_THREADS
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -93,10 +118,46 @@ class Settings:
             "TALLYHOUSE_WAREHOUSE": str(self.warehouse),
             "TALLYHOUSE_MEMORY_LIMIT": self.memory_limit,
             "TALLYHOUSE_THREADS": str(self.threads),
+            "TALLYHOUSE_DBT_THREADS": str(self.dbt_threads),
         }
         if self.temp_directory is not None:
             env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
         return env
+
+
+def whole_number(name: str, text: object, default: int, minimum: int) -> int:
+    """``text`` as an integer of at least ``minimum`` (``default`` when empty); a
+    ``SettingsError`` naming ``name`` otherwise."""
+    if text is None or str(text).strip() == "":
+        return default
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise SettingsError(
+            f"{name} must be a whole number of at least {minimum}, got {str(text)!r}"
+        )
+    return value
+
+
+def memory_limit_setting(text: str | None) -> str:
+    """``TALLYHOUSE_MEMORY_LIMIT`` as DuckDB reads it (``4GB``, ``500MiB``, ``80%``)."""
+    if text is None or text.strip() == "":
+        return DEFAULT_MEMORY_LIMIT
+    if not MEMORY_LIMIT_PATTERN.fullmatch(text.strip()):
+        raise SettingsError(
+            f"TALLYHOUSE_MEMORY_LIMIT must be a size such as 4GB, 500MiB or 80%, got {text!r}"
+        )
+    return text.strip()
+
+
+def check_switches(env: Mapping[str, str]) -> None:
+    """The on/off variables take ``0`` or ``1`` (empty: their default)."""
+    for name in SWITCHES:
+        value = env.get(name, "")
+        if value.strip() not in ("", "0", "1"):
+            raise SettingsError(f"{name} must be 0 or 1, got {value!r}")
 
 
 def load_settings(
@@ -105,29 +166,41 @@ def load_settings(
     as_of: str | None = None,
     grace_hours: int | None = None,
 ) -> Settings:
-    """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults."""
+    """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults.
+
+    A value that cannot work raises ``SettingsError``, whose message names the flag or the
+    variable to change.
+    """
     env = os.environ
     landing_path = Path(landing or env.get("TALLYHOUSE_LANDING") or DEFAULT_LOCAL_DIR / "landing")
     warehouse_path = Path(
         warehouse or env.get("TALLYHOUSE_WAREHOUSE") or DEFAULT_LOCAL_DIR / "warehouse.duckdb"
     )
-    grace_text = grace_hours if grace_hours is not None else env.get("TALLYHOUSE_GRACE_HOURS")
+    if grace_hours is not None:
+        grace = whole_number("--grace-hours", grace_hours, DEFAULT_GRACE_HOURS, 0)
+    else:
+        grace = whole_number(
+            "TALLYHOUSE_GRACE_HOURS", env.get("TALLYHOUSE_GRACE_HOURS"), DEFAULT_GRACE_HOURS, 0
+        )
+    as_of_source = "--as-of" if as_of is not None else "TALLYHOUSE_AS_OF"
     try:
-        grace = int(grace_text) if grace_text not in (None, "") else DEFAULT_GRACE_HOURS
+        as_of_time = parse_as_of(as_of if as_of is not None else env.get("TALLYHOUSE_AS_OF"))
     except ValueError as exc:
-        raise ValueError(
-            f"TALLYHOUSE_GRACE_HOURS must be a whole number, got {grace_text!r}"
-        ) from exc
-    if grace < 0:
-        raise ValueError(f"grace hours must be >= 0, got {grace}")
+        raise SettingsError(f"{as_of_source}: {exc}") from None
+    check_switches(env)
     temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")
     return Settings(
         landing=landing_path.resolve(),
         warehouse=warehouse_path.resolve(),
-        as_of=parse_as_of(as_of if as_of is not None else env.get("TALLYHOUSE_AS_OF")),
+        as_of=as_of_time,
         grace_hours=grace,
-        memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "4GB"),
-        threads=int(env.get("TALLYHOUSE_THREADS", "2")),
+        memory_limit=memory_limit_setting(env.get("TALLYHOUSE_MEMORY_LIMIT")),
+        threads=whole_number(
+            "TALLYHOUSE_THREADS", env.get("TALLYHOUSE_THREADS"), DEFAULT_THREADS, 1
+        ),
+        dbt_threads=whole_number(
+            "TALLYHOUSE_DBT_THREADS", env.get("TALLYHOUSE_DBT_THREADS"), DEFAULT_DBT_THREADS, 1
+        ),
         temp_directory=Path(temp).resolve() if temp else None,
     )
 

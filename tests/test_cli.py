@@ -8,6 +8,7 @@ non-zero naming the check, and the billing marts keep their previous contents.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -19,6 +20,7 @@ from tests.pipeline import BUCKETS, READINGS, read, write_csv
 from tests.test_money_flows import _landing
 
 TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")
+FIRST_RUN: dict[str, str] = {}  # the first run's terminal output, for the progress view's test
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -73,6 +75,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     # months finalized by Mar 15 (January's cutoff Feb 3, February's Mar 3) closed in a second
     assert "arrival days 2026-01-01 .. 2026-03-15" in result.stdout
     assert "period closes: 2026-01 .. 2026-02" in result.stdout
+    FIRST_RUN["stdout"] = result.stdout
     return landing, warehouse
 
 
@@ -153,6 +156,9 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "gx_raw_meter_readings" in result.stdout
+    # there was no warehouse before: nothing can have kept its contents
+    assert "previous contents" not in result.stdout
+    assert "no marts were built" in result.stdout
     tables = read(
         warehouse,
         "select table_schema from information_schema.tables where table_schema = 'marts'",
@@ -191,14 +197,65 @@ def test_full_refresh_retypes_every_row_and_gives_the_same_marts(
     home = tmp_path / "dagster_home"
     home.mkdir()
     result = _run(
-        "run", "--as-of", "2026-03-15T00:00:00Z", "--full-refresh",
+        "run", "--as-of", "2026-03-15T00:00:00Z", "--full-refresh", "--verbose",
         env={"TALLYHOUSE_LANDING": str(landing), **_gate_env(copy, home)},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # --verbose: dbt's own lines and Dagster's events on the terminal
+    assert re.search(r"\d+ of \d+ OK created sql table model marts\.invoices", result.stdout)
+    assert "STEP_START" in result.stdout
     typed_after = {row["id"] for row in read(copy, typed)}
     assert len(typed_before) == 1 and len(typed_after) == 1
     assert typed_after.isdisjoint(typed_before)
     assert read(copy, invoices) == before
+
+
+def test_run_talks_in_phases_and_logs_everything_to_a_file(
+    first_run: tuple[Path, Path],
+) -> None:
+    """The terminal shows a line per phase; Dagster's and dbt's lines go to the log file."""
+    _, warehouse = first_run
+    lines = FIRST_RUN["stdout"].splitlines()
+    # "  ... <phase> <progress>" lines say where a long phase is, one per 10 s of silence
+    lines = [line for line in lines if not line.startswith("  ... ")]
+    phases = [line.split()[0] for line in lines if line.startswith("  ") and line[2] != " "
+              and not line.startswith("  marts.") and not line.startswith("  rows seen")]
+    assert phases == ["prepare", "discover", "plan", "ingest", "checks", "dbt", "close"]
+    assert len(lines) <= 20, "\n".join(lines)
+    # rows seen: 1 + 2 + 1 + 1 = 5 readings and 2 + 1 + 2 + 2 + 1 + 4 + 1 + 2 = 15 admin rows
+    ingest = next(line for line in lines if line.startswith("  ingest "))
+    assert re.match(r"  ingest +\d+ files, 20 rows \(", ingest), ingest
+    dbt = next(line for line in lines if line.startswith("  dbt "))
+    total = re.search(r"(\d+) of (\d+) models and tests", dbt)
+    assert total and total[1] == total[2], dbt
+    (log_line,) = [line for line in lines if line.startswith("full log: ")]
+    log = Path(log_line.removeprefix("full log: "))
+    assert log.parent == warehouse.parent / "logs"
+    text = log.read_text(encoding="utf-8")
+    assert re.search(r"\d+ of \d+ OK created sql table model marts\.invoices", text)
+    assert "STEP_START" in text and "ASSET_MATERIALIZATION" in text
+    assert "START sql" not in FIRST_RUN["stdout"]
+
+
+def test_run_gives_every_model_its_column_types_and_lineage(
+    first_run: tuple[Path, Path],
+) -> None:
+    """Every ``tallyhouse run`` attaches column schema (with types) and column lineage to the
+    models' materializations, from one catalog query after dbt has finished."""
+    from dagster import AssetKey, DagsterInstance
+
+    landing, _ = first_run
+    with DagsterInstance.from_config(str(landing.parent / "dagster_home")) as instance:
+        event = instance.get_latest_materialization_event(AssetKey(["marts", "invoices"]))
+    metadata = event.asset_materialization.metadata
+    types = {c.name: c.type for c in metadata["dagster/column_schema"].schema.columns}
+    assert types["client_id"] == "VARCHAR"
+    assert types["period_start"] == "DATE"
+    assert types["charges"].startswith("DECIMAL(")
+    lineage = metadata["dagster/column_lineage"].column_lineage.deps_by_column
+    assert [(d.asset_key.to_user_string(), d.column_name) for d in lineage["charges"]] == [
+        ("intermediate/int_invoice_charges", "charges")
+    ]
 
 
 def test_without_dagster_home_runs_go_to_the_repository_instance(

@@ -148,3 +148,92 @@ def test_production_instance_config_validates(monkeypatch: pytest.MonkeyPatch) -
     assert config["concurrency"]["pools"]["default_limit"] == 1
     limits = config["concurrency"]["runs"]["tag_concurrency_limits"]
     assert {"key": "tallyhouse/warehouse", "value": "write", "limit": 1} in limits
+
+
+def _materializable(defs) -> list:
+    graph = defs.resolve_asset_graph()
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    return [node for node in nodes if node.is_materializable]
+
+
+def test_descriptions_are_words_not_sql() -> None:
+    """No asset's description carries its SQL (the code is a code reference), and the
+    project's shorthand (T, CONTRACT sections) is spelled out."""
+    from orchestration.definitions import defs
+
+    nodes = _materializable(defs)
+    assert len(nodes) > 60
+    for node in nodes:
+        text = node.description or ""
+        lowered = text.lower()
+        assert "select " not in lowered and "{{" not in text and "```" not in text, node.key
+        assert "CONTRACT" not in text, node.key
+        assert " T " not in f" {text} ".replace(".", " ").replace(",", " "), node.key
+    invoices = defs.resolve_asset_graph().get(AssetKey(["marts", "invoices"]))
+    assert "Grain: one row per client_id, period_start." in invoices.description
+    assert "intermediate.int_invoice_charges" in invoices.description  # where it comes from
+    references = invoices.metadata["dagster/code_references"].code_references
+    assert [Path(r.file_path).name for r in references] == ["invoices.sql"]
+
+
+def test_every_check_says_what_it_protects_under_a_readable_name() -> None:
+    from orchestration.definitions import defs
+
+    specs = [spec for definition in [*defs.assets, *defs.asset_checks]
+             for spec in definition.check_specs]
+    graph = defs.resolve_asset_graph()
+    assert {spec.key for spec in specs} == set(graph.asset_check_keys)
+    assert len(specs) > 180
+    for spec in specs:
+        assert spec.description, spec.key
+        assert len(spec.name) <= 60, spec.name
+    by_name = {(s.asset_key.to_user_string(), s.name): s for s in specs}
+    gate = by_name[("intermediate/int_configuration_errors", "assert_no_configuration_errors")]
+    assert gate.description.startswith("A bad configuration must never produce a quietly "
+                                       "wrong bill (billing rules 3.3).")
+    assert gate.description.endswith("Blocking: a failure stops every model downstream.")
+    unique = by_name[("marts/invoices", "unique_combination_invoices_client_id__period_start")]
+    assert unique.description == (
+        "One row per client_id, period_start: a repeated combination would bill or count "
+        "the same thing twice. Blocking: a failure stops every model downstream."
+    )
+
+
+def test_dbt_check_names_are_cut_to_sixty_characters() -> None:
+    from orchestration.defs.dbt_docs import short_check_name
+
+    test = {
+        "name": "unique_combination_int_forecast_daily_usage_client_id__bucket_id__period_start"
+                "__day_index",
+        "attached_node": "model.tallyhouse.int_forecast_daily_usage",
+    }
+    # model name dropped, unique_combination -> unique: 53 characters
+    assert short_check_name(test) == "unique_client_id__bucket_id__period_start__day_index"
+    long = {"name": "expression_is_true_m_" + "x" * 80, "attached_node": "model.p.m"}
+    short = short_check_name(long)
+    assert len(short) == 60 and short.startswith("expression_is_true_xxx")
+    assert short_check_name({"name": "not_null_invoices_client_id"}) == (
+        "not_null_invoices_client_id"
+    )
+
+
+def test_arrival_day_partitions_start_at_the_landing_zones_first_day(tmp_path: Path) -> None:
+    """The code location, loaded for a landing zone, starts its partitions at its first
+    arrival day (a fresh process: the partitions are defined at import)."""
+    from tests.pipeline import READINGS, write_csv
+
+    landing = tmp_path / "landing"
+    write_csv(landing / "meter_readings/arrived=2026-03-02/a.csv", READINGS)
+    write_csv(landing / "service_events/arrived=2026-02-27/b.csv", "event_id")
+    script = (
+        "from orchestration.definitions import defs; "
+        "from dagster import AssetKey; "
+        "node = defs.resolve_asset_graph().get(AssetKey(['raw', 'meter_readings'])); "
+        "print(node.partitions_def.get_first_partition_key())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
+        check=False, env={**os.environ, "TALLYHOUSE_LANDING": str(landing)}, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "2026-02-27"

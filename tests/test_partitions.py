@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from orchestration.defs.ingest import (
     landing_arrival_range,
 )
 from orchestration.settings import AS_OF_TAG
-from tests.pipeline import READINGS, build_marts, read, write_csv
+from tests.pipeline import CLIENTS, READINGS, build_marts, read, write_csv
 from tests.test_money_flows import _landing
 
 MANIFEST_SQL = "select * from raw.file_manifest order by file"
@@ -140,10 +140,22 @@ def test_the_last_day_also_takes_files_dated_after_it_up_to_the_as_of_time(
     assert [r["reading_id"] for r in loaded] == ["r9"]
 
 
-def test_arrival_days_reach_today_and_start_in_2000() -> None:
-    keys = ARRIVAL_DAYS.get_partition_keys()
-    assert keys[0] == "2000-01-01"
+def test_arrival_days_start_at_the_landing_zones_first_day_and_reach_today(
+    tmp_path: Path,
+) -> None:
+    from orchestration.defs.ingest import arrival_days_definition
+
+    landing = tmp_path / "landing"
+    write_csv(landing / "meter_readings/arrived=2026-02-10/a.csv", READINGS)
+    write_csv(landing / "admin/clients/arrived=2026-01-07/clients.csv", CLIENTS)
+    (landing / "meter_readings/arrived=not-a-day").mkdir()
+    keys = arrival_days_definition(landing).get_partition_keys()
+    assert keys[0] == "2026-01-07"  # the admin snapshot came first
     assert keys[-1] == datetime.now(UTC).date().isoformat()  # end_offset=1: today's day
+    # no landed file yet: from January 1 of last year
+    empty = arrival_days_definition(tmp_path / "none", today=date(2026, 12, 3))
+    assert empty.get_first_partition_key() == "2025-01-01"
+    assert ARRIVAL_DAYS.get_last_partition_key() == datetime.now(UTC).date().isoformat()
 
 
 # --- period closes -------------------------------------------------------------------------

@@ -7,12 +7,13 @@ test of severity error, so a failing check leaves the billing marts as they were
 import contextlib
 import functools
 import importlib.metadata
-import logging
+import json
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue
+from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue, Output
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -24,19 +25,28 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration.defs.constants import WAREHOUSE_POOL, raw_key, run_settings
+from orchestration.defs.dbt_columns import with_column_metadata
+from orchestration.defs.dbt_docs import asset_description, readable_manifest
 from orchestration.ingest.feeds import FEEDS_BY_NAME
 from orchestration.ingest.loader import connect
-from orchestration.settings import DBT_PROJECT_DIR, Settings
-
-logger = logging.getLogger(__name__)
+from orchestration.settings import DBT_PROJECT_DIR, Settings, put_python_bin_on_path
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 if not dbt_project.manifest_path.exists():  # a fresh checkout: parse the project once
+    put_python_bin_on_path()
     dbt_project.preparer.prepare(dbt_project)
 
 
 class TallyhouseTranslator(DagsterDbtTranslator):
-    """Models are keyed by schema and name (``marts/invoices``), sources by their meta key."""
+    """Models are keyed by schema and name (``marts/invoices``), sources by their meta key;
+    descriptions in words, without the SQL (``dbt_docs``)."""
+
+    def get_asset_spec(self, manifest, unique_id, project):
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] not in ("model", "seed", "snapshot"):
+            return spec
+        return spec.replace_attributes(description=asset_description(manifest, props))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
@@ -45,13 +55,12 @@ class TallyhouseTranslator(DagsterDbtTranslator):
 
 
 class TallyhouseDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt command, with its in-process dbt adapter set up beside dbt.
+    """dagster-dbt's dbt command, without its in-process dbt adapter.
 
     dagster-dbt loads dbt's profile, project and adapter in the Dagster process before it
-    starts every dbt command (4.5 s on an idle 2-core machine), only so that
-    ``fetch_column_metadata`` can query the warehouse once dbt has finished. Here the
-    command starts first, and ``attach_adapter`` loads the adapter while dbt runs; with
-    column metadata off it is never loaded."""
+    starts every dbt command (4.5 s on an idle 2-core machine), only to read columns model by
+    model afterwards; here the columns are read in one query once dbt has finished
+    (``dbt_columns.with_column_metadata``), so the adapter is never loaded."""
 
     @functools.cached_property
     def _cli_version(self) -> version.Version:
@@ -63,22 +72,16 @@ class TallyhouseDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args):
         return None
 
-    def attach_adapter(self, invocation: DbtCliInvocation, args: list[str]) -> None:
-        """Give a started invocation the adapter that ``fetch_column_metadata`` reads with."""
-        try:
-            with contextlib.chdir(self.project_dir):
-                invocation.adapter = super()._initialize_dbt_core_adapter(args)
-        except Exception:  # as dagster-dbt does: the build goes on without column metadata
-            logger.warning("could not load the dbt adapter; no column metadata", exc_info=True)
-
 
 translator = TallyhouseTranslator(
-    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False)
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=True)
 )
+# the manifest with readable check names and descriptions (dbt_docs.readable_manifest)
+dbt_manifest = readable_manifest(json.loads(dbt_project.manifest_path.read_bytes()))
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path,
+    manifest=dbt_manifest,
     project=dbt_project,
     dagster_dbt_translator=translator,
     name="tallyhouse_dbt",
@@ -98,16 +101,38 @@ def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     # this process's environment when dbt.cli starts it.
     with _environment(settings.dbt_env()):
         invocation = dbt.cli(args, context=context)
-        if column_metadata_enabled() and isinstance(dbt, TallyhouseDbtCliResource):
-            dbt.attach_adapter(invocation, args)
-    if invocation.adapter is None:
-        yield from invocation.stream()
+    if column_metadata_enabled():
+        yield from _with_columns(invocation, settings, context)
     else:
-        try:
-            yield from invocation.stream().fetch_column_metadata()
-        finally:
-            release_warehouse(invocation)
+        yield from invocation.stream()
     yield from ingest_observations(settings)
+
+
+def _with_columns(invocation: DbtCliInvocation, settings: Settings, context):
+    """dbt's events in their order, once dbt has finished, the models' outputs with their
+    column schema and lineage (read in one query: ``dbt_columns``); a failed build still
+    reports what it built, then fails."""
+    events, failure = [], None
+    started = time.monotonic()
+    try:
+        events.extend(invocation.stream())
+    except Exception as exc:  # dbt failed: report what was built, then fail as before
+        failure = exc
+    built = time.monotonic()
+    outputs = list(with_column_metadata(
+        [event for event in events if isinstance(event, Output)], settings.warehouse,
+        invocation.manifest, invocation.dagster_dbt_translator, invocation.target_path,
+        invocation.project,
+    ))
+    context.log.info(
+        f"column schema and lineage of {len(outputs)} models in "
+        f"{time.monotonic() - built:.1f}s after dbt's {built - started:.1f}s"
+    )
+    outputs = iter(outputs)
+    for event in events:
+        yield next(outputs) if isinstance(event, Output) else event
+    if failure is not None:
+        raise failure
 
 
 INGEST_COUNTS = (
@@ -162,25 +187,6 @@ def full_refresh_requested() -> bool:
 
 
 def column_metadata_enabled() -> bool:
-    """Column schema and lineage on each model's materialization; TALLYHOUSE_COLUMN_LINEAGE=0
-    turns them off."""
+    """Column schema and lineage on each model's materialization (one catalog query after
+    the build); TALLYHOUSE_COLUMN_LINEAGE=0 turns them off."""
     return os.environ.get("TALLYHOUSE_COLUMN_LINEAGE", "1") != "0"
-
-
-def release_warehouse(invocation: DbtCliInvocation) -> None:
-    """Close the DuckDB file that dagster-dbt's in-process adapter opened to read columns.
-
-    dbt-duckdb keeps its connection open for the life of the process, and DuckDB refuses a
-    second connection with another configuration (a read-only one, or another writer) while
-    it is open: the next step, the command line's summary and the next run need the file.
-    """
-    adapter = invocation.adapter
-    if adapter is None:
-        return
-    adapter.connections.cleanup_all()
-    manager = type(adapter.connections)
-    environment = getattr(manager, "_ENV", None)
-    if environment is not None:
-        environment.close()
-    if hasattr(manager, "close_all_connections"):
-        manager.close_all_connections()

@@ -1,7 +1,9 @@
 """Ingest assets: the landing zone's files loaded once, as text, into schema raw."""
 
+import contextlib
 import functools
 import hashlib
+import os
 import warnings
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,15 +28,55 @@ from orchestration.defs.constants import (
     run_settings,
 )
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS, Feed
-from orchestration.ingest.loader import connect, discover, ensure_raw_schema, ingest_feed
+from orchestration.ingest.loader import (
+    ARRIVED_PREFIX,
+    connect,
+    discover,
+    ensure_raw_schema,
+    ingest_feed,
+)
+from orchestration.settings import DEFAULT_LOCAL_DIR
 
 FEEDS: tuple[Feed, ...] = ADMIN_TABLES + USAGE_FEEDS  # admin first: suppressions act at ingest
 INGEST_PACKAGE = Path(__file__).resolve().parent.parent / "ingest"
 
 # A single-run backfill policy is what makes a range of partitions one run.
 warnings.filterwarnings("ignore", r".*`backfill_policy`", BetaWarning)
-# One partition per arrival day (the landing zone's arrived=YYYY-MM-DD folders), up to today.
-ARRIVAL_DAYS = DailyPartitionsDefinition(start_date="2000-01-01", end_offset=1)
+
+
+def first_arrival_day(landing: Path) -> date | None:
+    """The earliest ``arrived=YYYY-MM-DD`` folder of any feed in ``landing`` (a listing of
+    folder names, no file is read); None when there is none."""
+    days = []
+    for feed in FEEDS:
+        root = landing / feed.folder
+        if not root.is_dir():
+            continue
+        for folder in root.iterdir():
+            if folder.is_dir() and folder.name.startswith(ARRIVED_PREFIX):
+                with contextlib.suppress(ValueError):
+                    days.append(date.fromisoformat(folder.name.removeprefix(ARRIVED_PREFIX)))
+    return min(days) if days else None
+
+
+def arrival_days_definition(landing: Path, today: date | None = None) -> DailyPartitionsDefinition:
+    """One partition per arrival day, from the landing zone's first arrival day up to today
+    (``end_offset=1``). Without a landed file yet, from January 1 of last year. Days before
+    the first key are still ingested: the first key stands for every day before it."""
+    first = first_arrival_day(landing)
+    if first is None:
+        today = today or datetime.now(UTC).date()
+        first = date(today.year - 1, 1, 1)
+    return DailyPartitionsDefinition(start_date=first.isoformat(), end_offset=1)
+
+
+def configured_landing() -> Path:
+    """The landing zone the code location serves (``TALLYHOUSE_LANDING``), read without the
+    other settings: the partitions are defined when the module is imported."""
+    return Path(os.environ.get("TALLYHOUSE_LANDING") or DEFAULT_LOCAL_DIR / "landing")
+
+
+ARRIVAL_DAYS = arrival_days_definition(configured_landing())
 
 
 def arrival_day_range(first: date, last: date) -> PartitionKeyRange:
@@ -67,6 +109,11 @@ def landing_arrival_range(
         files = [f for f in files if f.relpath not in loaded]
     as_of_day = as_of.astimezone(UTC).date()
     return arrival_day_range(min(f.arrived for f in files) if files else as_of_day, as_of_day)
+
+
+def landing_file_count(landing: Path, as_of: datetime) -> int:
+    """How many files of every feed arrived in ``landing`` on or before ``as_of``."""
+    return sum(1 for feed in FEEDS for _ in discover(landing, feed, as_of))
 
 
 def _loaded_files(warehouse: Path) -> set[str]:

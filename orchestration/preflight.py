@@ -1,0 +1,106 @@
+"""Checks made before a run touches anything, each failing with one line that says what to fix.
+
+A run needs a landing zone to read, a folder it can write the warehouse (and DuckDB's spill
+files) into, and a warehouse no other process holds open: DuckDB lets one process write a
+file, and names the holder's process id when it refuses.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from orchestration.settings import Settings, SettingsError
+
+LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+def check_landing(landing: Path) -> None:
+    if not landing.exists():
+        raise SettingsError(
+            f"landing zone {landing} does not exist: set --landing or TALLYHOUSE_LANDING to "
+            f"the folder of landed files, or write one with tallyhouse generate --out {landing}"
+        )
+    if not landing.is_dir():
+        raise SettingsError(
+            f"landing zone {landing} is a file, not a folder: set --landing or "
+            "TALLYHOUSE_LANDING to the folder of landed files"
+        )
+
+
+def _writable_folder(folder: Path, what: str, setting: str) -> None:
+    """``folder`` exists (created when missing) and a file can be created in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".tallyhouse-probe-"):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            reason = "not writable"
+        raise SettingsError(
+            f"cannot write the {what} in {folder} ({reason.lower()}): set {setting} "
+            "to a file in a folder you can write"
+        ) from None
+
+
+def check_warehouse(warehouse: Path) -> None:
+    if warehouse.is_dir():
+        raise SettingsError(
+            f"warehouse {warehouse} is a folder: set --warehouse or TALLYHOUSE_WAREHOUSE to a "
+            "file such as warehouse.duckdb"
+        )
+    _writable_folder(warehouse.parent, "warehouse", "--warehouse or TALLYHOUSE_WAREHOUSE")
+    if warehouse.exists() and not os.access(warehouse, os.W_OK):
+        raise SettingsError(
+            f"warehouse {warehouse} is read-only: make it writable or set --warehouse or "
+            "TALLYHOUSE_WAREHOUSE to another file"
+        )
+    check_not_locked(warehouse)
+
+
+def check_not_locked(warehouse: Path) -> None:
+    """Open the warehouse for writing once: DuckDB refuses while another process holds it."""
+    import duckdb
+
+    if not warehouse.exists():
+        return
+    try:
+        duckdb.connect(str(warehouse)).close()
+    except duckdb.Error as exc:
+        raise SettingsError(describe_duckdb_error(exc, warehouse)) from None
+
+
+def describe_duckdb_error(exc: BaseException, warehouse: Path) -> str:
+    """One line for a DuckDB error about the warehouse file: the lock's holder when it is a
+    lock, else DuckDB's own first line."""
+    message = str(exc)
+    holder = LOCK_HOLDER.search(message)
+    if "Could not set lock" in message or holder:
+        who = f"process {holder['pid']} ({holder['program']})" if holder else "another process"
+        return (
+            f"warehouse {warehouse} is in use by {who}: wait for it to finish or stop it, "
+            "then run again"
+        )
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return f"warehouse {warehouse}: {first}"
+
+
+def check_temp_directory(temp_directory: Path | None) -> None:
+    if temp_directory is None:
+        return
+    if temp_directory.exists() and not temp_directory.is_dir():
+        raise SettingsError(
+            f"TALLYHOUSE_TEMP_DIRECTORY {temp_directory} is a file: set it to a folder"
+        )
+    _writable_folder(temp_directory, "spill files", "TALLYHOUSE_TEMP_DIRECTORY")
+
+
+def check_run(settings: Settings) -> None:
+    """Everything ``tallyhouse run`` needs before it starts Dagster."""
+    check_landing(settings.landing)
+    check_warehouse(settings.warehouse)
+    check_temp_directory(settings.temp_directory)
