@@ -26,7 +26,13 @@ from orchestration.defs.constants import (
     run_settings,
 )
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS, Feed
-from orchestration.ingest.loader import connect, discover, ensure_raw_schema, ingest_feed
+from orchestration.ingest.loader import (
+    connect,
+    discover,
+    ensure_raw_schema,
+    ingest_feed,
+    ingest_strays,
+)
 
 FEEDS: tuple[Feed, ...] = ADMIN_TABLES + USAGE_FEEDS  # admin first: suppressions act at ingest
 INGEST_PACKAGE = Path(__file__).resolve().parent.parent / "ingest"
@@ -179,6 +185,7 @@ def ingest_landing_zone(context: AssetExecutionContext):
             ingest_feed(con, settings.landing, feed, as_of, context.log.info, since=since)
             for feed in FEEDS
         ]
+        ingest_strays(con, settings.landing, as_of, context.log.info, since=since)
         manifest_rows = con.execute("select count(*) from raw.file_manifest").fetchone()[0]
         suppressed_rows = con.execute(
             "select coalesce(sum(rows_suppressed), 0) from raw.suppressed_rows"

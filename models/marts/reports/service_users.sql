@@ -1,7 +1,8 @@
 -- The users of the newest users snapshot arrived on or before T: name, role, channels and
 -- whether the user is active at T (created on or before T, not deactivated by T). The e-mail
 -- address never reaches the mart whole: it is masked to the first letter of the mailbox, the
--- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com).
+-- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com),
+-- in the e-mail column and wherever an address sits in the name or the channels.
 with users as (
     select users.*
     from {{ ref('stg_admin__users') }} as users
@@ -31,10 +32,10 @@ final as (
     select
         user_id,
         client_id,
-        user_name as name,
+        {{ redact_text('user_name') }} as name,
         {{ mask_email('email') }} as email_masked,
         role,
-        channels,
+        {{ redact_text('channels') }} as channels,
         coalesce(created_at <= {{ as_of() }}, true)
         and coalesce(deactivated_at > {{ as_of() }}, true) as is_active,
         created_at,
