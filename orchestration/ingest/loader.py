@@ -11,6 +11,7 @@ values that look like clear-text keys are redacted before anything is stored.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import re
@@ -258,27 +259,53 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
         con.execute(f"alter table raw.{feed.raw_table} add column if not exists malformed varchar")
 
 
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file: the fields of its first record (UTF-8, an optional
+    byte-order mark), an empty name as ``column<i>`` and a repeated one with a suffix, as
+    DuckDB's reader names them. ValueError when the first record is not UTF-8 text."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"its first line is not UTF-8 text (byte {exc.start + 1})") from exc
+    fields = next(csv.reader([text.rstrip("\r\n")]), []) if text.strip() else []
+    names: list[str] = []
+    for index, field_name in enumerate(fields):
+        name = field_name.strip() or f"column{index}"
+        base, suffix = name, 1
+        while name in names:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        names.append(name)
+    return names
+
+
 def _reader(
-    paths: list[Path], suffix: str, file_column: str | None = None, rejects: bool = False
+    paths: list[Path],
+    suffix: str,
+    file_column: str | None = None,
+    rejects: bool = False,
+    names: list[str] | None = None,
 ) -> str:
     """DuckDB's reader of CSV or Parquet ``paths`` (one file, or several of one header),
-    with each row's file path in ``file_column`` when given. With ``rejects``, a CSV record
-    with more or fewer fields than the header (or otherwise malformed) is not read but
-    listed in temp tables ``_rejects`` / ``_rejects_scan`` (``_read_malformed``)."""
+    with each row's file path in ``file_column`` when given. A CSV is read as text with the
+    header's ``names`` as its columns (nothing guessed); with ``rejects``, a record with more
+    or fewer fields than the header (or otherwise malformed) is not read but listed in temp
+    tables ``_rejects`` / ``_rejects_scan`` (``_read_malformed``)."""
     files = ", ".join(_literal(str(path)) for path in paths)
     source = f"[{files}]" if len(paths) > 1 else files
     named = f", filename = {_literal(file_column)}" if file_column else ""
     if suffix == ".csv":
+        columns = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names or [])
         kept = (
-            ", strict_mode = true, store_rejects = true, rejects_table = '_rejects', "
-            "rejects_scan = '_rejects_scan'"
+            ", store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
             if rejects
-            else ", null_padding = true, strict_mode = false"
+            else ""
         )
         return (
-            f"read_csv({source}, header = true, all_varchar = true{kept}, "
-            "delim = ',', quote = '\"', escape = '\"', "
-            f"encoding = 'utf-8', auto_detect = true, hive_partitioning = false{named})"
+            f"read_csv({source}, header = true, columns = {{{columns}}}, auto_detect = false, "
+            "strict_mode = true, delim = ',', quote = '\"', escape = '\"', "
+            f"encoding = 'utf-8', hive_partitioning = false{kept}{named})"
         )
     return f"read_parquet({source}, hive_partitioning = false{named})"
 
@@ -300,7 +327,7 @@ def _read_malformed(con: duckdb.DuckDBPyConnection) -> None:
             errors.line - 1 as _row_number,
             string_agg(distinct errors.error_type, '; ' order by errors.error_type)
                 as _malformed,
-            min(errors.csv_line) as _malformed_line
+            trim(min(errors.csv_line), chr(13) || chr(10)) as _malformed_line
         from _rejects as errors
         inner join _rejects_scan as scans
             on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id
@@ -338,15 +365,28 @@ def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[
     suffix = landed.path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         return _read_jsonl_into_temp(con, landed)
-    names = [
-        row[0]
-        for row in con.execute(
-            f"describe select * from {_reader([landed.path], suffix)}"
-        ).fetchall()
-    ]
+    if suffix == ".parquet":
+        names = [
+            row[0]
+            for row in con.execute(
+                f"describe select * from {_reader([landed.path], suffix)}"
+            ).fetchall()
+        ]
+    else:
+        try:
+            names = csv_header(landed.path)
+        except ValueError as exc:
+            raise duckdb.InvalidInputException(str(exc)) from exc
     casts = _text_columns(names)
     path = _literal(str(landed.path))
-    if suffix == ".parquet":
+    if not names:  # an empty file: no header, no rows
+        con.execute(
+            "create or replace temp table _landed_good as select 1 as _row_number, "
+            "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
+            "limit 0"
+        )
+        con.execute("create or replace temp table _landed_src as select * from _landed_good")
+    elif suffix == ".parquet":
         con.execute(
             f"create or replace temp table _landed_good as select {casts} "
             f"from {_reader([landed.path], suffix)}"
@@ -358,7 +398,7 @@ def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[
         )
     else:
         _clear_rejects(con)
-        source = _reader([landed.path], suffix, SOURCE_FILE, rejects=True)
+        source = _reader([landed.path], suffix, rejects=True, names=names)
         # one copy, in file order; a row's position among the rows read is its rowid + 1
         con.execute(
             f"create or replace temp table _landed_good as select {casts} from {source}"
@@ -749,13 +789,16 @@ def _shape(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> tuple | None:
     if landed.feed.is_admin or suffix not in (".csv", ".parquet"):
         return None
     try:
-        names = tuple(
-            row[0]
-            for row in con.execute(
-                f"describe select * from {_reader([landed.path], suffix)}"
-            ).fetchall()
-        )
-    except duckdb.Error:
+        if suffix == ".csv":
+            names = tuple(csv_header(landed.path))
+        else:
+            names = tuple(
+                row[0]
+                for row in con.execute(
+                    f"describe select * from {_reader([landed.path], suffix)}"
+                ).fetchall()
+            )
+    except (duckdb.Error, ValueError, OSError):
         return None
     mapping = _column_map(list(names))
     if SOURCE_FILE in names or any(c not in mapping for c in landed.feed.required):
@@ -775,10 +818,12 @@ def _stage_batch(
     _, suffix, names, rules = batch.shape
     feed = batch.files[0][0].feed
     casts = _text_columns(names)
-    csv = suffix == ".csv"
-    if csv:
+    is_csv = suffix == ".csv"
+    if is_csv:
         _clear_rejects(con)
-    source = _reader([landed.path for landed, _ in batch.files], suffix, SOURCE_FILE, csv)
+    source = _reader(
+        [landed.path for landed, _ in batch.files], suffix, SOURCE_FILE, is_csv, list(names)
+    )
     try:
         # one copy, files in the order given and each in file order (insertion order)
         con.execute(
@@ -796,7 +841,7 @@ def _stage_batch(
         [[str(landed.path), landed.relpath, landed.arrived, h] for landed, h in batch.files],
     )
     source_file = _ident(SOURCE_FILE)
-    if csv:
+    if is_csv:
         _read_malformed(con)
     else:
         con.execute(

@@ -2,7 +2,7 @@
 -- whether the user is active at T (created on or before T, not deactivated by T). The e-mail
 -- address never reaches the mart whole: it is masked to the first letter of the mailbox, the
 -- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com),
--- in the e-mail column and wherever an address sits in the name or the channels.
+-- in the e-mail column; staging masks them in the name and the channels.
 with users as (
     select users.*
     from {{ ref('stg_admin__users') }} as users
@@ -32,10 +32,10 @@ final as (
     select
         user_id,
         client_id,
-        {{ redact_text('user_name') }} as name,
+        user_name as name,
         {{ mask_email('email') }} as email_masked,
         role,
-        {{ redact_text('channels') }} as channels,
+        channels,
         coalesce(created_at <= {{ as_of() }}, true)
         and coalesce(deactivated_at > {{ as_of() }}, true) as is_active,
         created_at,
