@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from orchestration.run_report import failed_run_notes
 from orchestration.settings import DEFAULT_LOCAL_DIR, REPO_ROOT, Settings, load_settings
 
 DEFAULT_DEMO_SCALE = 200_000
@@ -253,6 +254,18 @@ def run_pipeline(settings: Settings) -> int:
     if not settings.landing.is_dir():
         _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
         return 2
+    from orchestration.run_lock import WarehouseBusy, run_lock
+
+    try:
+        with run_lock(settings.warehouse, settings.lock_wait_seconds):
+            return _run_pipeline_locked(settings)
+    except WarehouseBusy as busy:
+        _print(f"error: {busy}")
+        return 3
+
+
+def _run_pipeline_locked(settings: Settings) -> int:
+    """``run_pipeline`` while holding the warehouse's run lock."""
     _prepare_environment(settings)
     _prepare_dbt_manifest()
     from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
@@ -281,7 +294,8 @@ def run_pipeline(settings: Settings) -> int:
         _print(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
         for line in _failure_report(result) + _configuration_errors(settings):
             _print(f"  {line}")
-        _print("  the billing marts keep their previous contents")
+        for line in failed_run_notes(result, settings):
+            _print(f"  {line}")
         return 1
     _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
@@ -321,7 +335,9 @@ def run_pipeline(settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
+        settings = load_settings(
+            args.landing, args.warehouse, args.as_of, args.grace_hours, args.lock_wait
+        )
     except ValueError as exc:
         _print(f"error: {exc}")
         return 2
@@ -432,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="grace_hours",
         type=int,
         help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
+    )
+    run.add_argument(
+        "--lock-wait",
+        dest="lock_wait",
+        type=float,
+        help="seconds to wait while another run holds the warehouse "
+        "(TALLYHOUSE_LOCK_WAIT_SECONDS; default 60)",
     )
     run.add_argument(
         "--full-refresh",

@@ -17,6 +17,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
+DEFAULT_LOCK_WAIT_SECONDS = 60.0  # how long a run waits for another run on its warehouse
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
 
@@ -75,6 +76,7 @@ class Settings:
     threads: int = 2
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
 
     @property
     def as_of_iso(self) -> str:
@@ -104,6 +106,7 @@ def load_settings(
     warehouse: str | Path | None = None,
     as_of: str | None = None,
     grace_hours: int | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> Settings:
     """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults."""
     env = os.environ
@@ -121,6 +124,17 @@ def load_settings(
     if grace < 0:
         raise ValueError(f"grace hours must be >= 0, got {grace}")
     temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")
+    wait_text = (
+        lock_wait_seconds
+        if lock_wait_seconds is not None
+        else env.get("TALLYHOUSE_LOCK_WAIT_SECONDS")
+    )
+    try:
+        wait = float(wait_text) if wait_text not in (None, "") else DEFAULT_LOCK_WAIT_SECONDS
+    except ValueError as exc:
+        raise ValueError(
+            f"TALLYHOUSE_LOCK_WAIT_SECONDS must be a number of seconds, got {wait_text!r}"
+        ) from exc
     return Settings(
         landing=landing_path.resolve(),
         warehouse=warehouse_path.resolve(),
@@ -129,6 +143,7 @@ def load_settings(
         memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "4GB"),
         threads=int(env.get("TALLYHOUSE_THREADS", "2")),
         temp_directory=Path(temp).resolve() if temp else None,
+        lock_wait_seconds=max(wait, 0.0),
     )
 
 
