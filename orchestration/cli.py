@@ -380,6 +380,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _print(f"error: {exc}")
         return 2
+    except OSError as exc:
+        _print(f"error: cannot write the export to {args.out}: {exc.strerror or exc}")
+        return 2
     for path, rows in written:
         _print(f"{path}: {rows:,} rows")
     if not written:
