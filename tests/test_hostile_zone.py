@@ -169,3 +169,33 @@ def test_bad_admin_rows_are_not_applied(warehouse: Path) -> None:
     assert [g["grant_id"] for g in grants] == ["g1"]
     users = read(warehouse, "select user_id from marts.service_users")
     assert [u["user_id"] for u in users] == ["u1"]
+
+
+def test_a_rejected_file_registered_without_a_message_never_blocks(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """A warehouse where an earlier ingest registered a copy of a rejected file with no
+    message (as ingest did before) builds, and the quarantine row says why."""
+    import shutil
+
+    from tests.pipeline import dbt_build
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "update raw.file_manifest set message = null "
+        "where file = 'meter_readings/arrived=2026-01-05/empty2.csv'"
+    )
+    con.close()
+    result = dbt_build(copy, hz.AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:]
+    (row,) = read(
+        copy,
+        "select message from marts.quarantine "
+        "where file = 'meter_readings/arrived=2026-01-05/empty2.csv'",
+    )
+    assert row["message"].startswith(
+        "file meter_readings/arrived=2026-01-05/empty2.csv has the same bytes as "
+        "meter_readings/arrived=2026-01-05/empty1.csv, which was rejected (file "
+    )

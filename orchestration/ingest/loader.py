@@ -315,10 +315,11 @@ def _clear_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists _rejects_scan")
 
 
-def _read_malformed(con: duckdb.DuckDBPyConnection) -> None:
+def _read_malformed(con: duckdb.DuckDBPyConnection) -> int:
     """Temp table ``_malformed`` (path, _row_number, _malformed, _malformed_line): the records
     the last reader call set aside, one row each (header excluded, 1-based), and temp table
-    ``_malformed_gaps`` (path, gap, skipped) for numbering the rows it did read."""
+    ``_malformed_gaps`` (path, gap, skipped) for numbering the rows it did read. Returns
+    the number of records set aside."""
     con.execute(
         """
         create or replace temp table _malformed as
@@ -351,6 +352,7 @@ def _read_malformed(con: duckdb.DuckDBPyConnection) -> None:
         group by all
         """
     )
+    return con.execute("select count(*) from _malformed").fetchone()[0]
 
 
 def _text_columns(names: Iterable[str]) -> str:
@@ -378,51 +380,52 @@ def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[
         except ValueError as exc:
             raise duckdb.InvalidInputException(str(exc)) from exc
     casts = _text_columns(names)
-    path = _literal(str(landed.path))
+    in_order = (
+        "create or replace temp view _landed as select rowid + 1 as _row_number, *, "
+        "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
+        "from _landed_good"
+    )
     if not names:  # an empty file: no header, no rows
+        con.execute("create or replace temp table _landed_good as select 1 as _row limit 0")
         con.execute(
-            "create or replace temp table _landed_good as select 1 as _row_number, "
+            "create or replace temp view _landed as select 1 as _row_number, "
             "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
-            "limit 0"
+            "from _landed_good"
         )
-        con.execute("create or replace temp table _landed_src as select * from _landed_good")
-    elif suffix == ".parquet":
+        return names
+    if suffix == ".parquet":
+        # one copy, in file order; a row's number is its position (rowid) in that copy
         con.execute(
             f"create or replace temp table _landed_good as select {casts} "
             f"from {_reader([landed.path], suffix)}"
         )
-        con.execute(
-            "create or replace temp table _landed_src as select rowid + 1 as _row_number, *, "
-            "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
-            "from _landed_good"
+        con.execute(in_order)
+        return names
+    _clear_rejects(con)
+    source = _reader([landed.path], suffix, rejects=True, names=names)
+    con.execute(f"create or replace temp table _landed_good as select {casts} from {source}")
+    if not _read_malformed(con):
+        con.execute(in_order)
+        return names
+    # records set aside: a read row's number is its position plus the set-aside rows before it
+    con.execute(
+        f"""
+        create or replace temp table _landed_src as
+        with good as (
+            select rowid + 1 as _k, {_literal(str(landed.path))} as _path, * from _landed_good
         )
-    else:
-        _clear_rejects(con)
-        source = _reader([landed.path], suffix, rejects=True, names=names)
-        # one copy, in file order; a row's position among the rows read is its rowid + 1
-        con.execute(
-            f"create or replace temp table _landed_good as select {casts} from {source}"
-        )
-        _read_malformed(con)
-        con.execute(
-            f"""
-            create or replace temp table _landed_src as
-            with good as (
-                select rowid + 1 as _k, {path} as _path, * from _landed_good
-            )
-            select
-                good._k + coalesce(gaps.skipped, 0) as _row_number,
-                good.* exclude (_k, _path),
-                cast(null as varchar) as _malformed,
-                cast(null as varchar) as _malformed_line
-            from good
-            asof left join _malformed_gaps as gaps
-                on good._path = gaps.path and good._k > gaps.gap
-            union all by name
-            select _row_number, _malformed, _malformed_line from _malformed
-            """
-        )
-    con.execute("drop table _landed_good")
+        select
+            good._k + coalesce(gaps.skipped, 0) as _row_number,
+            good.* exclude (_k, _path),
+            cast(null as varchar) as _malformed,
+            cast(null as varchar) as _malformed_line
+        from good
+        asof left join _malformed_gaps as gaps
+            on good._path = gaps.path and good._k > gaps.gap
+        union all by name
+        select _row_number, _malformed, _malformed_line from _malformed
+        """
+    )
     con.execute("create or replace temp view _landed as select * from _landed_src")
     return names
 
@@ -841,9 +844,8 @@ def _stage_batch(
         [[str(landed.path), landed.relpath, landed.arrived, h] for landed, h in batch.files],
     )
     source_file = _ident(SOURCE_FILE)
-    if is_csv:
-        _read_malformed(con)
-    else:
+    malformed = _read_malformed(con) if is_csv else 0
+    if not malformed:
         con.execute(
             "create or replace temp table _malformed (path varchar, _row_number bigint, "
             "_malformed varchar, _malformed_line varchar)"
@@ -852,6 +854,13 @@ def _stage_batch(
             "create or replace temp table _malformed_gaps "
             "(path varchar, gap bigint, skipped bigint)"
         )
+    # rows are numbered by position, plus the set-aside records before them (if any)
+    renumber = (
+        f"asof left join _malformed_gaps as gaps "
+        f"on src.{source_file} = gaps.path and src._k > gaps.gap"
+        if malformed
+        else ""
+    )
     contract_nulls = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in feed.columns)
     con.execute(
         f"""
@@ -869,14 +878,13 @@ def _stage_batch(
                 files.content_hash as _content_hash,
                 files.file as _file,
                 files.arrived as _arrived,
-                src._k + coalesce(gaps.skipped, 0) as _row_number,
+                src._k + {'coalesce(gaps.skipped, 0)' if malformed else '0'} as _row_number,
                 {_contract_columns(feed, list(names))},
                 {_raw_json(list(names))} as raw,
                 cast(null as varchar) as _malformed
             from read_rows as src
             inner join _batch_files as files on src.{source_file} = files.path
-            asof left join _malformed_gaps as gaps
-                on src.{source_file} = gaps.path and src._k > gaps.gap
+            {renumber}
             union all
             select
                 files.content_hash,

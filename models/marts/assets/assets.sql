@@ -55,15 +55,16 @@ select
     all_assets.asset_id,
     coalesce(admin_assets.client_id, records.event_client_id) as client_id,
     coalesce(admin_assets.source_type, records.latest_source_type) as source_type,
-    {{ redact_text('coalesce(admin_assets.description, records.latest_description)') }}
-    as description,
+    {{ redact_text('coalesce(admin_assets.description, records.latest_description)') }} as description,
     records.first_seen,
     records.last_seen,
     -- a service asset of a client no clients snapshot lists is unassigned too: its usage
     -- cannot be billed to anyone (is_unknown_client says why)
-    coalesce(admin_assets.client_id, records.event_client_id) is null
-    or (admin_assets.client_id is null and known_clients.client_id is null)
-    as is_unassigned,
+    coalesce(
+        coalesce(admin_assets.client_id, records.event_client_id) is null
+        or (admin_assets.client_id is null and known_clients.client_id is null),
+        false
+    ) as is_unassigned,
     unbound.asset_id is not null
     and coalesce(admin_assets.client_id, records.event_client_id) is not null
     and disregarded.asset_id is null as is_unbound,
