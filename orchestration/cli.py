@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from orchestration.run_report import failed_run_notes
 from orchestration.settings import (
     DEFAULT_LOCAL_DIR,
     REPO_ROOT,
@@ -290,10 +291,24 @@ def run_pipeline(settings: Settings, verbose: bool = False) -> int:
     everything Dagster and dbt say goes to a log file, and to the terminal too with
     ``verbose``.
     """
-    from orchestration.preflight import check_run
+    from orchestration.preflight import check_not_locked, check_run
+    from orchestration.run_lock import WarehouseBusy, run_lock
+
+    # SettingsError: one line naming what to fix (main prints it)
+    check_run(settings, probe_lock=False)
+    try:
+        with run_lock(settings.warehouse, settings.lock_wait_seconds):
+            check_not_locked(settings.warehouse)  # a reader holding the warehouse: named
+            return _run_pipeline_locked(settings, verbose)
+    except WarehouseBusy as busy:
+        _print(f"error: {busy}")
+        return 3
+
+
+def _run_pipeline_locked(settings: Settings, verbose: bool) -> int:
+    """``run_pipeline`` while holding the warehouse's run lock."""
     from orchestration.progress import RunProgress, log_path_for
 
-    check_run(settings)  # SettingsError: one line naming what to fix (main prints it)
     had_warehouse = settings.warehouse.exists()
     _print(
         f"tallyhouse run: landing {settings.landing}, warehouse {settings.warehouse}, "
@@ -347,10 +362,8 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
         say(f"tallyhouse run FAILED after {elapsed:.1f}s (run {result.run_id}):")
         for line in _failure_report(result) + _configuration_errors(settings):
             say(f"  {line}")
-        if had_warehouse:
-            say("  the billing marts keep their previous contents")
-        else:
-            say(f"  no marts were built; {settings.warehouse} holds what the run wrote")
+        for line in failed_run_notes(result, settings):
+            say(f"  {line}")
         return 1
     say(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
@@ -392,7 +405,9 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
+    settings = load_settings(
+        args.landing, args.warehouse, args.as_of, args.grace_hours, args.lock_wait
+    )
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
     return run_pipeline(settings, verbose=args.verbose)
@@ -434,6 +449,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = export_period(settings.warehouse, Path(args.out), args.period, args.client)
     except ValueError as exc:
         _error(str(exc))
+        return 2
+    except OSError as exc:
+        _print(f"error: cannot write the export to {args.out}: {exc.strerror or exc}")
         return 2
     for path, rows in written:
         _print(f"{path}: {rows:,} rows")
@@ -516,6 +534,13 @@ def build_parser() -> argparse.ArgumentParser:
         dest="grace_hours",
         type=_at_least(0),
         help="hours after a period's end that still count (TALLYHOUSE_GRACE_HOURS; default 48)",
+    )
+    run.add_argument(
+        "--lock-wait",
+        dest="lock_wait",
+        type=float,
+        help="seconds to wait while another run holds the warehouse "
+        "(TALLYHOUSE_LOCK_WAIT_SECONDS; default 60)",
     )
     run.add_argument(
         "--full-refresh",

@@ -39,10 +39,35 @@ def _safe_name(unit_type: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", unit_type) or "unnamed"
 
 
+EXPORT_MARKER = ".tallyhouse-export"  # in an export folder: whose bills it holds
+ALL_CLIENTS = "*"
+
+
+def _claim_folder(out: Path, client: str | None) -> None:
+    """Make ``out`` the folder of ``client``'s export (every client's when None); a folder
+    already holding another client's export, or a file in the way, is refused with why."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder: give a folder for the CSV files")
+    owner = client or ALL_CLIENTS
+    marker = out / EXPORT_MARKER
+    if marker.is_file():
+        held = marker.read_text(encoding="utf-8").strip()
+        if held != owner:
+            shown = "every client" if held == ALL_CLIENTS else f"client {held}"
+            wanted = "every client" if owner == ALL_CLIENTS else f"client {owner}"
+            raise ValueError(
+                f"--out {out} holds the export of {shown}; export {wanted} to another folder "
+                "so that no file of one is overwritten by the other's"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    marker.write_text(owner + "\n", encoding="utf-8")
+
+
 def export_period(
     warehouse: Path, out: Path, period: str | None = None, client: str | None = None
 ) -> list[tuple[Path, int]]:
-    """Write ``<out>/<YYYY-MM>_<unit_type>.csv`` per unit type; return (file, rows) pairs."""
+    """Write ``<out>/<YYYY-MM>_<unit_type>.csv`` per unit type; return (file, rows) pairs.
+    One folder holds one client's export (or every client's): never a mix of two."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         if period:
@@ -73,7 +98,7 @@ def export_period(
                 params,
             ).fetchall()
         ]
-        out.mkdir(parents=True, exist_ok=True)
+        _claim_folder(out, client)
         columns = ", ".join(f"cast({c} as varchar) as {c}" for c in EXPORT_COLUMNS)
         written = []
         for unit_type in unit_types:

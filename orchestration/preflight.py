@@ -47,7 +47,7 @@ def _writable_folder(folder: Path, what: str, setting: str) -> None:
         ) from None
 
 
-def check_warehouse(warehouse: Path) -> None:
+def check_warehouse(warehouse: Path, probe_lock: bool = True) -> None:
     if warehouse.is_dir():
         raise SettingsError(
             f"warehouse {warehouse} is a folder: set --warehouse or TALLYHOUSE_WAREHOUSE to a "
@@ -59,7 +59,8 @@ def check_warehouse(warehouse: Path) -> None:
             f"warehouse {warehouse} is read-only: make it writable or set --warehouse or "
             "TALLYHOUSE_WAREHOUSE to another file"
         )
-    check_not_locked(warehouse)
+    if probe_lock:
+        check_not_locked(warehouse)
 
 
 def check_not_locked(warehouse: Path) -> None:
@@ -99,8 +100,9 @@ def check_temp_directory(temp_directory: Path | None) -> None:
     _writable_folder(temp_directory, "spill files", "TALLYHOUSE_TEMP_DIRECTORY")
 
 
-def check_run(settings: Settings) -> None:
-    """Everything ``tallyhouse run`` needs before it starts Dagster."""
+def check_run(settings: Settings, probe_lock: bool = True) -> None:
+    """Everything ``tallyhouse run`` needs before it starts Dagster (``probe_lock``: also
+    that no other process holds the warehouse open)."""
     check_landing(settings.landing)
-    check_warehouse(settings.warehouse)
+    check_warehouse(settings.warehouse, probe_lock)
     check_temp_directory(settings.temp_directory)

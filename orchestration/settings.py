@@ -19,6 +19,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
+DEFAULT_LOCK_WAIT_SECONDS = 60.0  # how long a run waits for another run on its warehouse
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -100,6 +101,7 @@ class Settings:
     dbt_threads: int = DEFAULT_DBT_THREADS
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
 
     @property
     def as_of_iso(self) -> str:
@@ -165,6 +167,7 @@ def load_settings(
     warehouse: str | Path | None = None,
     as_of: str | None = None,
     grace_hours: int | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> Settings:
     """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults.
 
@@ -189,6 +192,18 @@ def load_settings(
         raise SettingsError(f"{as_of_source}: {exc}") from None
     check_switches(env)
     temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")
+    wait_text = (
+        lock_wait_seconds
+        if lock_wait_seconds is not None
+        else env.get("TALLYHOUSE_LOCK_WAIT_SECONDS")
+    )
+    wait_source = "--lock-wait" if lock_wait_seconds is not None else "TALLYHOUSE_LOCK_WAIT_SECONDS"
+    try:
+        wait = float(wait_text) if wait_text not in (None, "") else DEFAULT_LOCK_WAIT_SECONDS
+    except ValueError:
+        raise SettingsError(
+            f"{wait_source} must be a number of seconds, got {wait_text!r}"
+        ) from None
     return Settings(
         landing=landing_path.resolve(),
         warehouse=warehouse_path.resolve(),
@@ -202,6 +217,7 @@ def load_settings(
             "TALLYHOUSE_DBT_THREADS", env.get("TALLYHOUSE_DBT_THREADS"), DEFAULT_DBT_THREADS, 1
         ),
         temp_directory=Path(temp).resolve() if temp else None,
+        lock_wait_seconds=max(wait, 0.0),
     )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS
-from orchestration.ingest.loader import connect, ingest_feed
+from orchestration.ingest.loader import connect, ingest_feed, ingest_strays
 from orchestration.settings import DBT_PROJECT_DIR, dbt_run_parameters, parse_as_of
 
 MARTS = ("billing_readings", "over_under_clients", "assets", "quarantine", "ingest_log")
@@ -44,6 +44,7 @@ def ingest(landing: Path, warehouse: Path, as_of: str | datetime) -> None:
     try:
         for feed in ADMIN_TABLES + USAGE_FEEDS:
             ingest_feed(con, landing, feed, when)
+        ingest_strays(con, landing, when)
     finally:
         con.close()
 

@@ -2,7 +2,8 @@
 
 A blocking check that fails (a configuration error, or a Great Expectations suite on a raw
 feed) must stop everything downstream of it: the run fails, ``tallyhouse run`` exits
-non-zero naming the check, and the billing marts keep their previous contents.
+non-zero naming the check (and the file and row behind it, when data broke it) and saying
+which marts this run rebuilt; the billing marts keep their previous contents.
 """
 
 from __future__ import annotations
@@ -134,6 +135,11 @@ def test_configuration_error_stops_billing_and_names_the_bucket(
     assert result.returncode == 1, result.stdout[-3000:]
     assert "assert_no_configuration_errors" in result.stdout
     assert "bucket mb of client m1" in result.stdout
+    # the run rebuilt the marts upstream of the check and kept the others: its last line says so
+    last = result.stdout.strip().splitlines()[-1]
+    assert "keep their previous contents" not in result.stdout
+    assert last.strip().startswith("the marts in warehouse.duckdb do not agree"), last
+    assert "keep the previous run's (e.g. " in last
     assert read(warehouse, "select * from marts.billing_readings order by all") == before
     assert read(warehouse, "select * from marts.invoices order by all") == invoices_before
     # the calculation time proves the marts are the first run's
@@ -156,9 +162,13 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "gx_raw_meter_readings" in result.stdout
-    # there was no warehouse before: nothing can have kept its contents
-    assert "previous contents" not in result.stdout
-    assert "no marts were built" in result.stdout
+    # the last lines name the file and its first bad row, and say truly what was built
+    last = result.stdout.strip().splitlines()[-2:]
+    assert last[0].strip() == (
+        "gx_raw_meter_readings: meter_readings/arrived=2026-03-13/broken.csv: "
+        "10 of 10 rows not well formed, first at row 1"
+    ), result.stdout[-2000:]
+    assert last[1].strip() == "no mart was built: warehouse.duckdb has none yet"
     tables = read(
         warehouse,
         "select table_schema from information_schema.tables where table_schema = 'marts'",
@@ -303,3 +313,37 @@ def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
         assert len(runs) == 2
         latest = reopened.get_latest_materialization_event(AssetKey("counted"))
         assert latest is not None and latest.run_id == runs[0].run_id
+
+
+def test_a_second_run_on_a_busy_warehouse_waits_then_names_the_running_one(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    (tmp_path / "landing").mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import sys, time; from pathlib import Path; "
+            "from orchestration.run_lock import run_lock\n"
+            f"with run_lock(Path({str(warehouse)!r}), 0):\n"
+            "    print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = _run(
+            "run", "--landing", str(tmp_path / "landing"), "--warehouse", str(warehouse),
+            "--lock-wait", "0.5",
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3, result.stdout
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith(
+        f"error: warehouse warehouse.duckdb is in use by tallyhouse run PID {holder.pid}, "
+        "started 20"
+    ), line
+    assert "waited 0.5s" in line
+    assert not warehouse.exists()  # the second run touched nothing

@@ -10,8 +10,9 @@ select
     asset_id,
     nullif(client_id, '') as client_id,
     source_type,
-    name as asset_name,
-    nullif(description, '') as description,
+    -- free text: secrets inside it redacted, e-mail addresses masked (redact_text)
+    {{ redact_text('name') }} as asset_name,
+    nullif({{ redact_text('description') }}, '') as description,
     {{ parse_bool('ack', 'false') }} as is_acknowledged,
     {{ parse_bool('enabled') }} as is_enabled,
     try_cast(created_at as timestamptz) as created_at

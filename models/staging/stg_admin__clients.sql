@@ -8,7 +8,7 @@ select
     file,
     row_number,
     client_id,
-    name as client_name,
+    {{ redact_text('name') }} as client_name,  -- secrets redacted, e-mail addresses masked
     coalesce(nullif(timezone, ''), 'UTC') as timezone,
     coalesce(try_cast(nullif(net_terms_days, '') as integer), 30) as net_terms_days,
     net_terms_days as net_terms_days_text,

@@ -9,10 +9,10 @@ select
     row_number,
     user_id,
     nullif(client_id, '') as client_id,
-    name as user_name,
+    {{ redact_text('name') }} as user_name,  -- secrets redacted, e-mail addresses masked
     email,
     role,
-    channels,
+    {{ redact_text('channels') }} as channels,
     try_cast(created_at as timestamptz) as created_at,
     try_cast(nullif(deactivated_at, '') as timestamptz) as deactivated_at
 from snapshot_rows

@@ -34,6 +34,7 @@ typed as (
         coalesce(nullif(lower(raw_rows.direction), ''), 'out') as direction,
         raw_rows.event_ts,
         raw_rows.quantity,
+        raw_rows.malformed,
         try_cast(raw_rows.quantity as double) as quantity_double,
         try_cast(raw_rows.quantity as decimal(38, 10)) as quantity_decimal,
         try_cast(raw_rows.event_ts as timestamptz) as event_at
@@ -41,46 +42,26 @@ typed as (
     inner join files on raw_rows.content_hash = files.content_hash
 )
 
+{% set checks = malformed_checks('typed.malformed')
+    + required_checks([
+        ('typed.event_id', 'event_id'), ('typed.client_id', 'client_id'),
+        ('typed.service', 'service'), ('typed.event_ts', 'event_ts'),
+        ('typed.quantity', 'quantity')])
+    + number_checks('typed.quantity', 'quantity', 'positive')
+    + timestamp_checks('typed.event_ts', 'event_ts')
+    + [['service_map.unit_type is null', 'unknown_service',
+        "'service ' || typed.service || ' with direction ' || typed.direction"
+        ~ " || ' is not a known service'"],
+       ['known_unit_types.unit_type is null', 'unknown_unit_type',
+        "'unit type ' || service_map.unit_type"
+        ~ " || ' of this service is not in the admin unit_types snapshot'"]] %}
+
 select
     typed.*,
     typed.client_id || '/' || typed.project as asset_id,
     service_map.unit_type,
-    case
-        when coalesce(typed.event_id, '') = '' then 'missing_field'
-        when coalesce(typed.client_id, '') = '' then 'missing_field'
-        when coalesce(typed.service, '') = '' then 'missing_field'
-        when coalesce(typed.event_ts, '') = '' then 'missing_field'
-        when coalesce(typed.quantity, '') = '' then 'missing_field'
-        when isnan(typed.quantity_double) or isinf(typed.quantity_double) then 'non_finite_number'
-        when typed.quantity_decimal is null then 'unparsable_number'
-        when typed.quantity_decimal <= 0 then 'non_positive_quantity'
-        when typed.event_at is null then 'unparsable_timestamp'
-        when service_map.unit_type is null then 'unknown_service'
-        when known_unit_types.unit_type is null then 'unknown_unit_type'
-    end as reason,
-    case
-        when coalesce(typed.event_id, '') = '' then 'event_id is empty'
-        when coalesce(typed.client_id, '') = '' then 'client_id is empty'
-        when coalesce(typed.service, '') = '' then 'service is empty'
-        when coalesce(typed.event_ts, '') = '' then 'event_ts is empty'
-        when coalesce(typed.quantity, '') = '' then 'quantity is empty'
-        when isnan(typed.quantity_double) or isinf(typed.quantity_double)
-            then 'quantity ' || typed.quantity || ' is not a finite number'
-        when typed.quantity_decimal is null
-            then 'quantity ' || typed.quantity || ' is not a decimal number'
-        when typed.quantity_decimal <= 0
-            then 'quantity ' || typed.quantity || ' must be greater than 0'
-        when typed.event_at is null
-            then 'event_ts ' || typed.event_ts || ' is not an ISO-8601 timestamp'
-        when service_map.unit_type is null
-            then
-                'service ' || typed.service || ' with direction ' || typed.direction
-                || ' is not a known service'
-        when known_unit_types.unit_type is null
-            then
-                'unit type ' || service_map.unit_type
-                || ' of this service is not in the admin unit_types snapshot'
-    end as problem
+    {{ check_reason(checks) }} as reason,
+    {{ check_problem(checks) }} as problem
 from typed
 left join {{ ref('service_unit_types') }} as service_map
     on typed.service = service_map.service and typed.direction = service_map.direction

@@ -1,6 +1,5 @@
 """Ingest assets: the landing zone's files loaded once, as text, into schema raw."""
 
-import contextlib
 import functools
 import hashlib
 import os
@@ -28,12 +27,13 @@ from orchestration.defs.constants import (
     run_settings,
 )
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS, Feed
+from orchestration.ingest.layout import arrival_of
 from orchestration.ingest.loader import (
-    ARRIVED_PREFIX,
     connect,
     discover,
     ensure_raw_schema,
     ingest_feed,
+    ingest_strays,
 )
 from orchestration.settings import DEFAULT_LOCAL_DIR
 
@@ -53,9 +53,9 @@ def first_arrival_day(landing: Path) -> date | None:
         if not root.is_dir():
             continue
         for folder in root.iterdir():
-            if folder.is_dir() and folder.name.startswith(ARRIVED_PREFIX):
-                with contextlib.suppress(ValueError):
-                    days.append(date.fromisoformat(folder.name.removeprefix(ARRIVED_PREFIX)))
+            arrived = arrival_of(folder.name) if folder.is_dir() else None
+            if arrived is not None:
+                days.append(arrived)
     return min(days) if days else None
 
 
@@ -226,6 +226,7 @@ def ingest_landing_zone(context: AssetExecutionContext):
             ingest_feed(con, settings.landing, feed, as_of, context.log.info, since=since)
             for feed in FEEDS
         ]
+        ingest_strays(con, settings.landing, as_of, context.log.info, since=since)
         manifest_rows = con.execute("select count(*) from raw.file_manifest").fetchone()[0]
         suppressed_rows = con.execute(
             "select coalesce(sum(rows_suppressed), 0) from raw.suppressed_rows"

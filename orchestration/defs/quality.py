@@ -99,6 +99,28 @@ def validate(frame: pd.DataFrame, suite: FeedSuite) -> tuple[bool, dict[str, flo
     return bool(result.success), failures
 
 
+def worst_files(frame: pd.DataFrame, suite: FeedSuite, limit: int = 3) -> str:
+    """The files with the most rows that are not well formed (a key missing, or a number or
+    timestamp that does not parse), each with its count and first such row."""
+    number = frame[suite.number_column].astype("string")
+    stamp = frame[suite.timestamp_column].astype("string")
+    bad = (
+        frame[list(suite.key_columns)].isna().any(axis=1)
+        | ~number.str.match(NUMBER_REGEX, na=False)
+        | ~stamp.str.match(TIMESTAMP_REGEX, na=False)
+    )
+    rows = frame.loc[bad, ["file", "row_number"]]
+    totals = frame.groupby("file").size()
+    summary = rows.groupby("file")["row_number"].agg(["size", "min"]).sort_values(
+        ["size", "min"], ascending=[False, True]
+    )
+    return "; ".join(
+        f"{file}: {int(row['size'])} of {int(totals[file])} rows not well formed, "
+        f"first at row {int(row['min'])}"
+        for file, row in summary.head(limit).iterrows()
+    )
+
+
 def _build_check(suite: FeedSuite):
     @asset_check(
         asset=raw_key(suite.table),
@@ -113,15 +135,14 @@ def _build_check(suite: FeedSuite):
         if frame.empty:
             return AssetCheckResult(passed=True, metadata={"rows_checked": 0})
         passed, failures = validate(frame, suite)
+        metadata = {
+            "rows_checked": MetadataValue.int(len(frame)),
+            "failed_expectations": MetadataValue.json(failures),
+        }
         if not passed:
             context.log.error(f"gx_raw_{suite.table} failed: {failures}")
-        return AssetCheckResult(
-            passed=passed,
-            metadata={
-                "rows_checked": MetadataValue.int(len(frame)),
-                "failed_expectations": MetadataValue.json(failures),
-            },
-        )
+            metadata["failing_rows"] = MetadataValue.text(worst_files(frame, suite))
+        return AssetCheckResult(passed=passed, metadata=metadata)
 
     return _check
 

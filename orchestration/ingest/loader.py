@@ -11,6 +11,7 @@ values that look like clear-text keys are redacted before anything is stored.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import re
@@ -21,11 +22,11 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.feeds import ALL_FEEDS, SUPPORTED_SUFFIXES, Feed
+from orchestration.ingest.feeds import ALL_FEEDS, Feed
+from orchestration.ingest.layout import Placement, walk
 
 log = logging.getLogger(__name__)
 
-ARRIVED_PREFIX = "arrived="
 BATCH_ROWS = 1_000_000  # rows staged before a commit: full row groups go straight to disk
 
 # A value that looks like a clear-text credential (provider-style secret keys and tokens).
@@ -39,6 +40,11 @@ SECRET_PATTERN = (
     r")\s*$"
 )
 _SECRET_RE = re.compile(SECRET_PATTERN)
+
+# A JSON line's tokens: strings, numbers (and the non-finite words DuckDB's JSON accepts),
+# punctuation and literals; whitespace between tokens is dropped.
+_JSON_NUMBER = r"-?(\d+(\.\d*)?([eE][+-]?\d+)?|NaN|Infinity|inf)"
+_JSON_TOKEN = r'"(\\.|[^"\\])*"|' + _JSON_NUMBER + r"|[{}\[\]:,]|true|false|null"
 
 
 @dataclass(frozen=True)
@@ -93,31 +99,79 @@ class FeedResult:
 def discover(
     landing: Path, feed: Feed, as_of: datetime, since: date | None = None
 ) -> list[LandedFile]:
-    """Files of ``feed`` that arrived on or before ``as_of`` (and on or after the day
-    ``since``, when given), in (arrival, name) order."""
-    root = landing / feed.folder
-    if not root.is_dir():
-        return []
+    """Files of ``feed`` that can be read (``layout.place``) and arrived on or before
+    ``as_of`` (and on or after the day ``since``, when given), in (arrival, name) order."""
     found: list[LandedFile] = []
-    for folder in sorted(root.iterdir()):
-        if not folder.is_dir() or not folder.name.startswith(ARRIVED_PREFIX):
+    for path, placed in walk(landing, feed.folder):
+        if placed.problem is not None or placed.feed_name != feed.name:
             continue
-        try:
-            arrived = date.fromisoformat(folder.name[len(ARRIVED_PREFIX) :])
-        except ValueError:
-            log.warning("ignoring %s: folder name is not arrived=YYYY-MM-DD", folder)
+        arrived = placed.arrived
+        assert arrived is not None  # a readable file sits in an arrived= folder
+        landed = LandedFile(feed, path, placed.relpath, arrived)
+        if landed.arrived_at > as_of or (since is not None and arrived < since):
             continue
-        landed_at = datetime(arrived.year, arrived.month, arrived.day, tzinfo=UTC)
-        if landed_at > as_of or (since is not None and arrived < since):
+        found.append(landed)
+    return sorted(found, key=lambda f: (f.arrived, f.relpath))
+
+
+def strays(landing: Path, as_of: datetime, since: date | None = None) -> list[Placement]:
+    """Files under the landing zone that cannot be read, with why: outside the layout,
+    hidden, of another extension, unreadable, or symlinks leading out. One whose folder
+    gives an arrival date is seen from that date on (and within ``since``); one with no
+    date is seen at every as-of time."""
+    found = []
+    for _, placed in walk(landing):
+        if placed.problem is None:
             continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or not path.is_file():
+        if placed.arrived is not None:
+            arrived_at = datetime(*placed.arrived.timetuple()[:3], tzinfo=UTC)
+            if arrived_at > as_of or (since is not None and placed.arrived < since):
                 continue
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                log.warning("ignoring %s: not .csv, .parquet or .jsonl", path)
-                continue
-            found.append(LandedFile(feed, path, path.relative_to(landing).as_posix(), arrived))
+        found.append(placed)
     return found
+
+
+def ingest_strays(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    as_of: datetime,
+    progress: Callable[[str], None] | None = None,
+    since: date | None = None,
+) -> list[Placement]:
+    """Register every stray not yet registered as a rejected file with its reason (no
+    content hash: a stray is never read, and never stands for bytes landed elsewhere)."""
+    ensure_raw_schema(con)
+    known = {row[0] for row in con.execute("select file from raw.file_manifest").fetchall()}
+    new = [placed for placed in strays(landing, as_of, since) if placed.relpath not in known]
+    now = datetime.now(UTC)
+    if not new:
+        return []
+    con.executemany(
+        "insert into raw.file_manifest values (?, ?, ?, ?, null, ?, 'rejected', 0, ?, ?)",
+        [
+            [
+                placed.feed_name,
+                placed.relpath,
+                placed.relpath.rsplit("/", 1)[-1],
+                placed.arrived,
+                _size(landing / placed.relpath),
+                placed.problem,
+                now,
+            ]
+            for placed in new
+        ],
+    )
+    for placed in new:
+        if progress:
+            progress(f"{placed.feed_name}: rejected: {placed.problem}")
+    return new
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return None
 
 
 def file_hash(path: Path) -> str:
@@ -159,7 +213,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
             feed varchar not null,
             file varchar not null,
             file_name varchar not null,
-            arrived date not null,
+            arrived date,
             content_hash varchar,
             size_bytes bigint,
             status varchar not null,
@@ -169,6 +223,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
         )
         """
     )
+    # a stray in a folder that gives no date has no arrival (warehouses made before had one)
+    con.execute("alter table raw.file_manifest alter column arrived drop not null")
     con.execute(
         """
         create table if not exists raw.suppressed_rows (
@@ -194,25 +250,109 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
                 row_number bigint not null,
                 loaded_at timestamptz not null,
                 {columns},
-                raw varchar{extra}
+                raw varchar{extra},
+                malformed varchar
             )
             """
         )
+        # warehouses made before: the reader's reason for a record it could not split
+        con.execute(f"alter table raw.{feed.raw_table} add column if not exists malformed varchar")
 
 
-def _reader(paths: list[Path], suffix: str, file_column: str | None = None) -> str:
+def csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file: the fields of its first record (UTF-8, an optional
+    byte-order mark), an empty name as ``column<i>`` and a repeated one with a suffix, as
+    DuckDB's reader names them. ValueError when the first record is not UTF-8 text."""
+    with path.open("rb") as handle:
+        first = handle.readline(1 << 20)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"its first line is not UTF-8 text (byte {exc.start + 1})") from exc
+    fields = next(csv.reader([text.rstrip("\r\n")]), []) if text.strip() else []
+    names: list[str] = []
+    for index, field_name in enumerate(fields):
+        name = field_name.strip() or f"column{index}"
+        base, suffix = name, 1
+        while name in names:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        names.append(name)
+    return names
+
+
+def _reader(
+    paths: list[Path],
+    suffix: str,
+    file_column: str | None = None,
+    rejects: bool = False,
+    names: list[str] | None = None,
+) -> str:
     """DuckDB's reader of CSV or Parquet ``paths`` (one file, or several of one header),
-    with each row's file path in ``file_column`` when given."""
+    with each row's file path in ``file_column`` when given. A CSV is read as text with the
+    header's ``names`` as its columns (nothing guessed); with ``rejects``, a record with more
+    or fewer fields than the header (or otherwise malformed) is not read but listed in temp
+    tables ``_rejects`` / ``_rejects_scan`` (``_read_malformed``)."""
     files = ", ".join(_literal(str(path)) for path in paths)
     source = f"[{files}]" if len(paths) > 1 else files
     named = f", filename = {_literal(file_column)}" if file_column else ""
     if suffix == ".csv":
+        columns = ", ".join(f"{_literal(n)}: 'VARCHAR'" for n in names or [])
+        kept = (
+            ", store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
+            if rejects
+            else ""
+        )
         return (
-            f"read_csv({source}, header = true, all_varchar = true, null_padding = true, "
-            "strict_mode = false, delim = ',', quote = '\"', escape = '\"', "
-            f"encoding = 'utf-8', auto_detect = true, hive_partitioning = false{named})"
+            f"read_csv({source}, header = true, columns = {{{columns}}}, auto_detect = false, "
+            "strict_mode = true, delim = ',', quote = '\"', escape = '\"', "
+            f"encoding = 'utf-8', hive_partitioning = false{kept}{named})"
         )
     return f"read_parquet({source}, hive_partitioning = false{named})"
+
+
+def _clear_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("drop table if exists _rejects")
+    con.execute("drop table if exists _rejects_scan")
+
+
+def _read_malformed(con: duckdb.DuckDBPyConnection) -> int:
+    """Temp table ``_malformed`` (path, _row_number, _malformed, _malformed_line): the records
+    the last reader call set aside, one row each (header excluded, 1-based), and temp table
+    ``_malformed_gaps`` (path, gap, skipped) for numbering the rows it did read. Returns
+    the number of records set aside."""
+    con.execute(
+        """
+        create or replace temp table _malformed as
+        select
+            scans.file_path as path,
+            errors.line - 1 as _row_number,
+            string_agg(distinct errors.error_type, '; ' order by errors.error_type)
+                as _malformed,
+            trim(min(errors.csv_line), chr(13) || chr(10)) as _malformed_line
+        from _rejects as errors
+        inner join _rejects_scan as scans
+            on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id
+        group by all
+        """
+    )
+    # a read row's position among the read rows is k; its row number is k plus the number of
+    # set-aside rows before it: the set-aside row i (in order) has gap = row_number - i read
+    # rows before it, so k + max(i with gap < k) (an as-of join) is the row's number.
+    con.execute(
+        """
+        create or replace temp table _malformed_gaps as
+        select path, gap, max(i) as skipped
+        from (
+            select
+                path,
+                _row_number - row_number() over (partition by path order by _row_number) as gap,
+                row_number() over (partition by path order by _row_number) as i
+            from _malformed
+        )
+        group by all
+        """
+    )
+    return con.execute("select count(*) from _malformed").fetchone()[0]
 
 
 def _text_columns(names: Iterable[str]) -> str:
@@ -221,19 +361,72 @@ def _text_columns(names: Iterable[str]) -> str:
 
 
 def _read_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> list[str]:
-    """Read a file into temp view ``_landed`` (all text, ``_row_number``); return its columns."""
+    """Read a file into temp view ``_landed`` (all text, ``_row_number``, and for a CSV record
+    that does not split into the header's fields ``_malformed`` and ``_malformed_line``);
+    return its columns."""
     suffix = landed.path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         return _read_jsonl_into_temp(con, landed)
-    source = _reader([landed.path], suffix)
-    names = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
+    if suffix == ".parquet":
+        names = [
+            row[0]
+            for row in con.execute(
+                f"describe select * from {_reader([landed.path], suffix)}"
+            ).fetchall()
+        ]
+    else:
+        try:
+            names = csv_header(landed.path)
+        except ValueError as exc:
+            raise duckdb.InvalidInputException(str(exc)) from exc
     casts = _text_columns(names)
-    # one copy, in file order; the row number is the row's position (rowid) in that copy
-    con.execute(f"create or replace temp table _landed_src as select {casts} from {source}")
-    con.execute(
-        "create or replace temp view _landed as select rowid + 1 as _row_number, * "
-        "from _landed_src"
+    in_order = (
+        "create or replace temp view _landed as select rowid + 1 as _row_number, *, "
+        "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
+        "from _landed_good"
     )
+    if not names:  # an empty file: no header, no rows
+        con.execute("create or replace temp table _landed_good as select 1 as _row limit 0")
+        con.execute(
+            "create or replace temp view _landed as select 1 as _row_number, "
+            "cast(null as varchar) as _malformed, cast(null as varchar) as _malformed_line "
+            "from _landed_good"
+        )
+        return names
+    if suffix == ".parquet":
+        # one copy, in file order; a row's number is its position (rowid) in that copy
+        con.execute(
+            f"create or replace temp table _landed_good as select {casts} "
+            f"from {_reader([landed.path], suffix)}"
+        )
+        con.execute(in_order)
+        return names
+    _clear_rejects(con)
+    source = _reader([landed.path], suffix, rejects=True, names=names)
+    con.execute(f"create or replace temp table _landed_good as select {casts} from {source}")
+    if not _read_malformed(con):
+        con.execute(in_order)
+        return names
+    # records set aside: a read row's number is its position plus the set-aside rows before it
+    con.execute(
+        f"""
+        create or replace temp table _landed_src as
+        with good as (
+            select rowid + 1 as _k, {_literal(str(landed.path))} as _path, * from _landed_good
+        )
+        select
+            good._k + coalesce(gaps.skipped, 0) as _row_number,
+            good.* exclude (_k, _path),
+            cast(null as varchar) as _malformed,
+            cast(null as varchar) as _malformed_line
+        from good
+        asof left join _malformed_gaps as gaps
+            on good._path = gaps.path and good._k > gaps.gap
+        union all by name
+        select _row_number, _malformed, _malformed_line from _malformed
+        """
+    )
+    con.execute("create or replace temp view _landed as select * from _landed_src")
     return names
 
 
@@ -247,7 +440,27 @@ def _read_jsonl_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) ->
             select string_split(replace(content, chr(13), ''), chr(10)) as parts
             from read_text({path})
         )
-        select generate_subscripts(parts, 1) as _row_number, unnest(parts) as line from lines
+        select generate_subscripts(parts, 1) as _row_number, unnest(parts) as line
+        from lines
+        """
+    )
+    con.execute(
+        "create or replace temp table _jsonl_lines as select *, line as _original "
+        "from _jsonl_lines"
+    )
+    # JSON numbers are read as the text they are written as, not through a double: each
+    # valid line is re-spelt token by token with its numbers as strings.
+    con.execute(
+        f"""
+        update _jsonl_lines set line = array_to_string(
+            list_transform(
+                regexp_extract_all(line, {_literal(_JSON_TOKEN)}),
+                lambda t: case when regexp_full_match(t, {_literal(_JSON_NUMBER)})
+                    then '"' || t || '"' else t end
+            ),
+            ''
+        )
+        where case when json_valid(line) then json_type(line) = 'OBJECT' else false end
         """
     )
     keys = {
@@ -266,7 +479,8 @@ def _read_jsonl_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) ->
     select_fields = f", {fields}" if fields else ""
     con.execute(
         f"create or replace temp table _landed_src as select _row_number{select_fields}, "
-        "line as _raw_line from _jsonl_lines where trim(line) <> ''"
+        "_original as _raw_line, cast(null as varchar) as _malformed, "
+        "cast(null as varchar) as _malformed_line from _jsonl_lines where trim(line) <> ''"
     )
     con.execute("create or replace temp view _landed as select * from _landed_src")
     con.execute("drop table _jsonl_lines")
@@ -364,7 +578,7 @@ def _load_rows(
     feed = landed.feed
     selected = _contract_columns(feed, names)
     has_line = "_raw_line" in {row[0] for row in con.execute("describe _landed").fetchall()}
-    raw_expr = "_raw_line" if has_line else _raw_json(names)
+    raw_expr = "coalesce(_malformed_line, " + ("_raw_line" if has_line else _raw_json(names)) + ")"
     if feed.is_admin:
         secret_checks = [
             f"case when regexp_matches({_ident(n)}, {_literal(SECRET_PATTERN)}) "
@@ -377,9 +591,17 @@ def _load_rows(
             f"then '[redacted]' else {_ident(n)} end as {_ident(n)}"
             for n in names
         )
+        # a malformed record's fields are not known: a secret anywhere in it drops its text
+        line_secret = (
+            "len(list_filter(string_split(coalesce(_malformed_line, ''), ','), "
+            f"lambda f: regexp_matches(f, {_literal(SECRET_PATTERN)}))) > 0"
+        )
         con.execute(
             f"create or replace temp table _landed_admin as select _row_number, "
-            f"{redacted}{', _raw_line' if has_line else ''}, {secrets} as _secret_columns "
+            f"{redacted}{', _raw_line' if has_line else ''}, "
+            f"case when {line_secret} then '{{\"redacted\": true}}' else _malformed_line end "
+            "as _malformed_line, _malformed, "
+            f"case when {line_secret} then 'raw' else {secrets} end as _secret_columns "
             "from _landed"
         )
         if has_line:  # jsonl admin snapshots: drop the raw line when it holds a secret
@@ -389,7 +611,7 @@ def _load_rows(
             )
     con.execute(
         f"create or replace temp view _rows as select _row_number, {selected}, "
-        f"{raw_expr} as raw{', _secret_columns' if feed.is_admin else ''} "
+        f"{raw_expr} as raw{', _secret_columns' if feed.is_admin else ''}, _malformed "
         f"from {'_landed_admin' if feed.is_admin else '_landed'}"
     )
     suppressed = 0
@@ -409,7 +631,7 @@ def _load_rows(
     secret_col = ", _secret_columns" if feed.is_admin else ""
     con.execute(
         f"insert into {_stage_table(feed)} "
-        f"select ?, ?, ?, _row_number, ?, {columns}, raw{secret_col} from {source}",
+        f"select ?, ?, ?, _row_number, ?, {columns}, raw{secret_col}, _malformed from {source}",
         [content_hash, landed.relpath, landed.arrived, now],
     )
     total = con.execute("select count(*) from _rows").fetchone()[0]
@@ -484,17 +706,25 @@ def _registered(
         return FileResult(landed.relpath, "already_loaded")
     content_hash = file_hash(landed.path)
     same = con.execute(
-        "select rows_seen, status from ("
-        "  select feed, content_hash, arrived, file_name, rows_seen, status from raw.file_manifest"
+        "select rows_seen, status, file, message from ("
+        "  select feed, content_hash, arrived, file_name, file, rows_seen, status, message"
+        "  from raw.file_manifest"
         "  union all"
-        "  select feed, content_hash, arrived, file_name, rows_seen, status from _stage_manifest"
-        ") where feed = ? and content_hash = ? order by arrived, file_name limit 1",
+        "  select feed, content_hash, arrived, file_name, file, rows_seen, status, message"
+        "  from _stage_manifest"
+        ") where feed = ? and content_hash = ? order by arrived, file_name, file limit 1",
         [landed.feed.name, content_hash],
     ).fetchone()
     if same is not None:
-        # Same bytes already registered: its rows are loaded once, under the hash.
-        _manifest(con, landed, content_hash, same[1], same[0], "", now)
-        return FileResult(landed.relpath, "same_bytes", rows_seen=same[0])
+        # Same bytes already registered: its rows are loaded once, under the hash. A copy of a
+        # rejected file is rejected for the same reason, and says so.
+        rows_seen, status, first, why = same
+        message = ""
+        if status == "rejected":
+            message = f"file {landed.relpath} has the same bytes as {first}, which was rejected"
+            message += f" ({why})" if why else ""
+        _manifest(con, landed, content_hash, status, rows_seen, message, now)
+        return FileResult(landed.relpath, "same_bytes", rows_seen=rows_seen, message=message)
     return content_hash
 
 
@@ -513,7 +743,7 @@ def _stage_read(
     try:
         names = _read_into_temp(con, landed)
     except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0]
+        reason = str(exc).splitlines()[0].replace(str(landed.path), landed.relpath)
         message = f"file {landed.relpath} could not be read: {reason}"
         _manifest(con, landed, content_hash, "rejected", 0, message, now)
         return FileResult(landed.relpath, "rejected", message=message)
@@ -562,13 +792,16 @@ def _shape(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> tuple | None:
     if landed.feed.is_admin or suffix not in (".csv", ".parquet"):
         return None
     try:
-        names = tuple(
-            row[0]
-            for row in con.execute(
-                f"describe select * from {_reader([landed.path], suffix)}"
-            ).fetchall()
-        )
-    except duckdb.Error:
+        if suffix == ".csv":
+            names = tuple(csv_header(landed.path))
+        else:
+            names = tuple(
+                row[0]
+                for row in con.execute(
+                    f"describe select * from {_reader([landed.path], suffix)}"
+                ).fetchall()
+            )
+    except (duckdb.Error, ValueError, OSError):
         return None
     mapping = _column_map(list(names))
     if SOURCE_FILE in names or any(c not in mapping for c in landed.feed.required):
@@ -588,7 +821,12 @@ def _stage_batch(
     _, suffix, names, rules = batch.shape
     feed = batch.files[0][0].feed
     casts = _text_columns(names)
-    source = _reader([landed.path for landed, _ in batch.files], suffix, SOURCE_FILE)
+    is_csv = suffix == ".csv"
+    if is_csv:
+        _clear_rejects(con)
+    source = _reader(
+        [landed.path for landed, _ in batch.files], suffix, SOURCE_FILE, is_csv, list(names)
+    )
     try:
         # one copy, files in the order given and each in file order (insertion order)
         con.execute(
@@ -606,23 +844,58 @@ def _stage_batch(
         [[str(landed.path), landed.relpath, landed.arrived, h] for landed, h in batch.files],
     )
     source_file = _ident(SOURCE_FILE)
+    malformed = _read_malformed(con) if is_csv else 0
+    if not malformed:
+        con.execute(
+            "create or replace temp table _malformed (path varchar, _row_number bigint, "
+            "_malformed varchar, _malformed_line varchar)"
+        )
+        con.execute(
+            "create or replace temp table _malformed_gaps "
+            "(path varchar, gap bigint, skipped bigint)"
+        )
+    # rows are numbered by position, plus the set-aside records before them (if any)
+    renumber = (
+        f"asof left join _malformed_gaps as gaps "
+        f"on src.{source_file} = gaps.path and src._k > gaps.gap"
+        if malformed
+        else ""
+    )
+    contract_nulls = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in feed.columns)
     con.execute(
         f"""
         create or replace temp view _batch_rows as
         with firsts as (
             select {source_file}, min(rowid) as first_rowid from _batch_src group by all
         ),
+        read_rows as (
+            select src.*, src.rowid - firsts.first_rowid + 1 as _k
+            from _batch_src as src
+            inner join firsts on src.{source_file} = firsts.{source_file}
+        ),
         batch_rows as (
             select
                 files.content_hash as _content_hash,
                 files.file as _file,
                 files.arrived as _arrived,
-                src.rowid - firsts.first_rowid + 1 as _row_number,
+                src._k + {'coalesce(gaps.skipped, 0)' if malformed else '0'} as _row_number,
                 {_contract_columns(feed, list(names))},
-                {_raw_json(list(names))} as raw
-            from _batch_src as src
-            inner join firsts on src.{source_file} = firsts.{source_file}
+                {_raw_json(list(names))} as raw,
+                cast(null as varchar) as _malformed
+            from read_rows as src
             inner join _batch_files as files on src.{source_file} = files.path
+            {renumber}
+            union all
+            select
+                files.content_hash,
+                files.file,
+                files.arrived,
+                bad._row_number,
+                {contract_nulls},
+                bad._malformed_line,
+                bad._malformed
+            from _malformed as bad
+            inner join _batch_files as files on bad.path = files.path
         )
         -- the rules match the feed's columns, as they do a file read alone
         select *, {_suppressed_by(rules) if rules else 'cast(null as varchar)'} as _rule
@@ -642,7 +915,7 @@ def _stage_batch(
     columns = ", ".join(_ident(c) for c in feed.columns)
     con.execute(
         f"insert into {_stage_table(feed)} select _content_hash, _file, _arrived, _row_number, "
-        f"?, {columns}, raw from _batch_rows where _rule is null",
+        f"?, {columns}, raw, _malformed from _batch_rows where _rule is null",
         [now],
     )
     outcomes = []

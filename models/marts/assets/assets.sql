@@ -37,6 +37,10 @@ unbound as (
     where bound.is_bill and not bound.is_carry_in and bound.bucket_id is null
 ),
 
+known_clients as (
+    select distinct client_id from {{ ref('stg_admin__clients') }}
+),
+
 all_assets as (
     select asset_id from admin_assets
     union
@@ -47,10 +51,16 @@ select
     all_assets.asset_id,
     coalesce(admin_assets.client_id, records.event_client_id) as client_id,
     coalesce(admin_assets.source_type, records.latest_source_type) as source_type,
-    coalesce(admin_assets.description, records.latest_description) as description,
+    {{ redact_text('coalesce(admin_assets.description, records.latest_description)') }} as description,
     records.first_seen,
     records.last_seen,
-    coalesce(admin_assets.client_id, records.event_client_id) is null as is_unassigned,
+    -- a service asset of a client no clients snapshot lists is unassigned too: its usage
+    -- cannot be billed to anyone (is_unknown_client says why)
+    coalesce(
+        coalesce(admin_assets.client_id, records.event_client_id) is null
+        or (admin_assets.client_id is null and known_clients.client_id is null),
+        false
+    ) as is_unassigned,
     unbound.asset_id is not null
     and coalesce(admin_assets.client_id, records.event_client_id) is not null
     and disregarded.asset_id is null as is_unbound,
@@ -62,9 +72,13 @@ select
     disregarded.asset_id is not null as is_disregarded,
     admin_assets.asset_name,
     coalesce(records.is_service_asset, false) as is_service_asset,
+    records.event_client_id is not null
+    and admin_assets.client_id is null
+    and known_clients.client_id is null as is_unknown_client,
     {{ as_of() }} as calculated_at
 from all_assets
 left join admin_assets on all_assets.asset_id = admin_assets.asset_id
 left join records on all_assets.asset_id = records.asset_id
 left join unbound on all_assets.asset_id = unbound.asset_id
 left join disregarded on all_assets.asset_id = disregarded.asset_id
+left join known_clients on records.event_client_id = known_clients.client_id

@@ -77,8 +77,9 @@ select
     table_name,
     record_id,
     action,
-    old_values,
-    new_values,
+    -- secrets inside text redacted and e-mail addresses masked, wherever they sit in the row
+    cast({{ redact_text('cast(old_values as varchar)') }} as json) as old_values,
+    cast({{ redact_text('cast(new_values as varchar)') }} as json) as new_values,
     {{ as_of() }} as calculated_at
 from changes
 where old_values is distinct from new_values

@@ -57,6 +57,33 @@ admin_secrets as (
     {% endfor %}
 ),
 
+admin_rows as (
+    {% for table in tables %}
+        {% set checks = admin_row_checks(table) %}
+        select
+            files.feed,
+            files.file,
+            files.file_name,
+            files.arrived,
+            raw_rows.row_number,
+            raw_rows.raw,
+            {{ check_reason(checks) }} as reason,
+            'row ' || raw_rows.row_number || ' of ' || files.file || ': '
+            || {{ check_problem(checks) }}
+            || '; the row was left out of the snapshot: fix it and land the table again'
+                as message
+        from {{ source('raw', 'admin_' ~ table) }} as raw_rows
+        inner join {{ ref('stg_raw__files') }} as files
+            on raw_rows.content_hash = files.content_hash
+        where
+            files.feed = 'admin/{{ table }}'
+            and files.status = 'loaded'
+            and raw_rows.secret_columns is null
+            and not {{ admin_row_is_valid(table) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
 rejected_files as (
     select
         feed,
@@ -66,27 +93,33 @@ rejected_files as (
         cast(null as bigint) as row_number,
         cast(null as varchar) as raw,
         'rejected_file' as reason,
-        message || '; the whole file was rejected, the files beside it still load' as message
+        coalesce(message, 'file ' || file || ' could not be read')
+        || '; the whole file was rejected, the files beside it still load' as message
     from {{ ref('stg_raw__files') }}
     where status = 'rejected'
+),
+
+all_rows as (
+    select * from readings
+    union all
+    select * from events
+    union all
+    select * from admin_secrets
+    union all
+    select * from admin_rows
+    union all
+    select * from rejected_files
 )
 
+-- secrets inside the text redacted and e-mail addresses masked, in the raw row and message
 select
-    *,
+    feed,
+    file,
+    file_name,
+    arrived,
+    row_number,
+    {{ redact_text('raw') }} as raw,
+    reason,
+    {{ redact_text('message') }} as message,
     {{ as_of() }} as calculated_at
-from readings
-union all
-select
-    *,
-    {{ as_of() }} as calculated_at
-from events
-union all
-select
-    *,
-    {{ as_of() }} as calculated_at
-from admin_secrets
-union all
-select
-    *,
-    {{ as_of() }} as calculated_at
-from rejected_files
+from all_rows

@@ -1,7 +1,8 @@
 -- The users of the newest users snapshot arrived on or before T: name, role, channels and
 -- whether the user is active at T (created on or before T, not deactivated by T). The e-mail
 -- address never reaches the mart whole: it is masked to the first letter of the mailbox, the
--- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com).
+-- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com),
+-- in the e-mail column; staging masks them in the name and the channels.
 with users as (
     {{ current_admin_rows('users') }}
 ),
