@@ -154,6 +154,26 @@ def _summary(settings: Settings) -> list[str]:
     ]
 
 
+def _published(settings: Settings) -> list[str]:
+    """Where BI tools, Parquet readers and people look: the publication's paths."""
+    from orchestration.publication import current_folder, read_manifest
+
+    folder = current_folder(settings.publication_dir)
+    if folder is None:
+        return ["published: nothing (no publication yet)"]
+    root = settings.publication_dir
+    manifest = read_manifest(folder)
+    lines = [
+        f"published (publication {manifest['publication']}, as of {manifest['as_of']}):",
+        f"  BI tools, DuckDB CLI: {root / 'marts.duckdb'}  (read-only; schema marts)",
+        f"  Parquet, one per mart: {root / 'parquet'}/<mart>.parquet",
+        f"  manifest: {root / 'manifest.json'}",
+    ]
+    if (root / "dashboards" / "index.html").exists():
+        lines.append(f"  dashboards: {root / 'dashboards' / 'index.html'}")
+    return lines
+
+
 def _sqlite_pragmas(connection, _record) -> None:
     """The local instance's SQLite files in write-ahead-log mode, synced at checkpoints.
 
@@ -254,10 +274,23 @@ def run_pipeline(settings: Settings) -> int:
         _print(f"error: landing zone {settings.landing} does not exist or is not a folder")
         return 2
     _prepare_environment(settings)
+    from orchestration.warehouse_lock import WarehouseBusy, wait_for_warehouse
+
+    try:  # a reader holding the warehouse: wait for it (bounded), else say who and why
+        wait_for_warehouse(settings.warehouse, settings.lock_timeout, settings.publication_dir)
+    except WarehouseBusy as busy:
+        _print(f"tallyhouse run FAILED: {busy}")
+        return 1
     _prepare_dbt_manifest()
-    from orchestration.definitions import CLOSE_PERIOD_JOB, MATERIALIZE_ALL_JOB, build_definitions
+    from orchestration.definitions import (
+        CLOSE_PERIOD_JOB,
+        MATERIALIZE_ALL_JOB,
+        PUBLISH_JOB,
+        build_definitions,
+    )
     from orchestration.defs.automation import range_tags
     from orchestration.defs.ingest import landing_arrival_range
+    from orchestration.defs.publication import PUBLISHED_KEYS
 
     defs = build_definitions()
     job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
@@ -269,12 +302,15 @@ def run_pipeline(settings: Settings) -> int:
     )
     started = time.monotonic()
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    # everything but the publication, which comes last: after the months are closed
+    building = sorted(job.asset_layer.selected_asset_keys - PUBLISHED_KEYS)
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
             tags={"tallyhouse/as_of": settings.as_of_iso, **range_tags(days)},
+            asset_selection=building,
         )
     elapsed = time.monotonic() - started
     if not result.success:
@@ -286,6 +322,41 @@ def run_pipeline(settings: Settings) -> int:
     _print(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
         _print(line)
+    code = _close_months(settings, defs.resolve_job_def(CLOSE_PERIOD_JOB), run_config)
+    if code != 0:
+        return code
+    return _publish(settings, defs.resolve_job_def(PUBLISH_JOB), run_config, result.run_id)
+
+
+def _publish(settings: Settings, job, run_config: dict, marts_run_id: str) -> int:
+    """The publication and the dashboards, in a run of their own once the marts are final."""
+    from orchestration.defs.publication import MARTS_RUN_TAG
+
+    started = time.monotonic()
+    with _instance() as instance:
+        published = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            tags={"tallyhouse/as_of": settings.as_of_iso, MARTS_RUN_TAG: marts_run_id},
+        )
+    elapsed = time.monotonic() - started
+    if not published.success:
+        _print(f"publication FAILED after {elapsed:.1f}s (run {published.run_id}):")
+        for line in _failure_report(published):
+            _print(f"  {line}")
+        _print("  the previous publication stays in place")
+        return 1
+    for line in _published(settings):
+        _print(line)
+    return 0
+
+
+def _close_months(settings: Settings, job, run_config: dict) -> int:
+    """Close the finalized months present in the marts (marts.period_closes), in a run."""
+    from dagster import PartitionKeyRange
+
+    from orchestration.defs.automation import range_tags
     from orchestration.defs.period_close import CLOSE_MONTHS
 
     keys = set(CLOSE_MONTHS.get_partition_keys())
@@ -293,11 +364,10 @@ def run_pipeline(settings: Settings) -> int:
     if not months:
         _print("period closes: no finalized month yet")
         return 0
-    from dagster import PartitionKeyRange
 
     started = time.monotonic()
     with _instance() as instance:
-        closed = defs.resolve_job_def(CLOSE_PERIOD_JOB).execute_in_process(
+        closed = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
@@ -321,7 +391,10 @@ def run_pipeline(settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(args.landing, args.warehouse, args.as_of, args.grace_hours)
+        settings = load_settings(
+            args.landing, args.warehouse, args.as_of, args.grace_hours,
+            publish_dir=args.publish_dir, lock_timeout=args.lock_timeout,
+        )
     except ValueError as exc:
         _print(f"error: {exc}")
         return 2
@@ -342,9 +415,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = load_settings(landing, warehouse, args.as_of, None)
     code = run_pipeline(settings)
     if code == 0:
+        published = settings.publication_dir
         _print("")
-        _print(f"warehouse: {warehouse}")
-        _print(f"  browse it:  duckdb {warehouse}   (e.g. select * from marts.billing_readings)")
+        _print(f"dashboards: {published / 'dashboards' / 'index.html'}   (open in a browser)")
+        _print(f"published marts: {published / 'marts.duckdb'}   (BI tools and the DuckDB CLI, "
+               "read-only: duckdb -readonly FILE -c 'select * from marts.marts.invoices')")
+        _print(f"warehouse: {warehouse}   (the pipeline's workspace; readers use the above)")
         _print(
             f"  asset graph: TALLYHOUSE_LANDING={landing} TALLYHOUSE_WAREHOUSE={warehouse} "
             "DAGSTER_HOME=$PWD .venv/bin/dagster dev"
@@ -439,6 +515,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental models from scratch instead of reusing the rows of "
         "unchanged files and periods (TALLYHOUSE_FULL_REFRESH=1); the marts are the same",
+    )
+    run.add_argument(
+        "--publish-dir",
+        dest="publish_dir",
+        help="folder BI tools read the published marts from (TALLYHOUSE_PUBLISH_DIR; default "
+        "published/ beside the warehouse)",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        dest="lock_timeout",
+        help="seconds to wait for another process that holds the warehouse open "
+        "(TALLYHOUSE_LOCK_TIMEOUT; default 60)",
     )
     run.set_defaults(func=cmd_run)
 

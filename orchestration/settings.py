@@ -17,6 +17,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
+DEFAULT_LOCK_TIMEOUT = 60.0  # seconds a run waits for a process that holds the warehouse
+PUBLISH_DIR_NAME = "published"  # the default publish_dir, beside the warehouse file
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
 
@@ -65,16 +67,26 @@ def parse_as_of(text: str | None) -> datetime:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the landing zone and warehouse are, the as-of time and the DuckDB limits."""
+    """Where the landing zone, warehouse and publication are, the as-of time, how long a run
+    waits for a process holding the warehouse, and the DuckDB limits."""
 
     landing: Path
     warehouse: Path
     as_of: datetime
     grace_hours: int = DEFAULT_GRACE_HOURS
+    publish_dir: Path | None = None  # None: ``published/`` beside the warehouse
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     memory_limit: str = "4GB"
     threads: int = 2
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def publication_dir(self) -> Path:
+        """Where BI tools read: ``publish_dir``, else ``published/`` beside the warehouse."""
+        if self.publish_dir is not None:
+            return self.publish_dir
+        return self.warehouse.parent / PUBLISH_DIR_NAME
 
     @property
     def as_of_iso(self) -> str:
@@ -93,7 +105,10 @@ class Settings:
             "TALLYHOUSE_WAREHOUSE": str(self.warehouse),
             "TALLYHOUSE_MEMORY_LIMIT": self.memory_limit,
             "TALLYHOUSE_THREADS": str(self.threads),
+            "TALLYHOUSE_LOCK_TIMEOUT": f"{self.lock_timeout:g}",
         }
+        if self.publish_dir is not None:  # else it follows the warehouse, wherever that is
+            env["TALLYHOUSE_PUBLISH_DIR"] = str(self.publish_dir)
         if self.temp_directory is not None:
             env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
         return env
@@ -104,6 +119,8 @@ def load_settings(
     warehouse: str | Path | None = None,
     as_of: str | None = None,
     grace_hours: int | None = None,
+    publish_dir: str | Path | None = None,
+    lock_timeout: float | str | None = None,
 ) -> Settings:
     """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults."""
     env = os.environ
@@ -121,6 +138,7 @@ def load_settings(
     if grace < 0:
         raise ValueError(f"grace hours must be >= 0, got {grace}")
     temp = env.get("TALLYHOUSE_TEMP_DIRECTORY")
+    publish = publish_dir or env.get("TALLYHOUSE_PUBLISH_DIR")
     return Settings(
         landing=landing_path.resolve(),
         warehouse=warehouse_path.resolve(),
@@ -129,7 +147,26 @@ def load_settings(
         memory_limit=env.get("TALLYHOUSE_MEMORY_LIMIT", "4GB"),
         threads=int(env.get("TALLYHOUSE_THREADS", "2")),
         temp_directory=Path(temp).resolve() if temp else None,
+        publish_dir=Path(publish).resolve() if publish else None,
+        lock_timeout=parse_lock_timeout(
+            lock_timeout if lock_timeout is not None else env.get("TALLYHOUSE_LOCK_TIMEOUT")
+        ),
     )
+
+
+def parse_lock_timeout(value: float | str | None) -> float:
+    """Seconds (>= 0) a run waits for a process holding the warehouse; empty: the default."""
+    if value is None or value == "":
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"TALLYHOUSE_LOCK_TIMEOUT must be a number of seconds, got {value!r}"
+        ) from exc
+    if not seconds >= 0:
+        raise ValueError(f"the lock timeout must be >= 0 seconds, got {value!r}")
+    return seconds
 
 
 def load_run_settings(tags: Mapping[str, str], created: datetime | None = None) -> Settings:
