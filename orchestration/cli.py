@@ -193,6 +193,26 @@ def _summary(settings: Settings) -> list[str]:
     ]
 
 
+def _published(settings: Settings) -> list[str]:
+    """Where BI tools, Parquet readers and people look: the publication's paths."""
+    from orchestration.publication import current_folder, read_manifest
+
+    folder = current_folder(settings.publication_dir)
+    if folder is None:
+        return ["published: nothing (no publication yet)"]
+    root = settings.publication_dir
+    manifest = read_manifest(folder)
+    lines = [
+        f"published (publication {manifest['publication']}, as of {manifest['as_of']}):",
+        f"  BI tools, DuckDB CLI: {root / 'marts.duckdb'}  (read-only; schema marts)",
+        f"  Parquet, one per mart: {root / 'parquet'}/<mart>.parquet",
+        f"  manifest: {root / 'manifest.json'}",
+    ]
+    if (root / "dashboards" / "index.html").exists():
+        lines.append(f"  dashboards: {root / 'dashboards' / 'index.html'}")
+    return lines
+
+
 def _sqlite_pragmas(connection, _record) -> None:
     """The local instance's SQLite files in write-ahead-log mode, synced at checkpoints.
 
@@ -291,16 +311,24 @@ def run_pipeline(settings: Settings, verbose: bool = False) -> int:
     everything Dagster and dbt say goes to a log file, and to the terminal too with
     ``verbose``.
     """
-    from orchestration.preflight import check_not_locked, check_run
-    from orchestration.run_lock import WarehouseBusy, run_lock
+    from orchestration.preflight import check_run
+    from orchestration.run_lock import WarehouseBusy as RunInProgress
+    from orchestration.run_lock import run_lock
+    from orchestration.warehouse_lock import WarehouseBusy, wait_for_warehouse
 
     # SettingsError: one line naming what to fix (main prints it)
     check_run(settings, probe_lock=False)
     try:
         with run_lock(settings.warehouse, settings.lock_wait_seconds):
-            check_not_locked(settings.warehouse)  # a reader holding the warehouse: named
+            try:  # a reader holding the warehouse: wait for it (bounded), else say who and why
+                wait_for_warehouse(
+                    settings.warehouse, settings.lock_timeout, settings.publication_dir
+                )
+            except WarehouseBusy as busy:
+                _print(f"tallyhouse run FAILED: {busy}")
+                return 1
             return _run_pipeline_locked(settings, verbose)
-    except WarehouseBusy as busy:
+    except RunInProgress as busy:
         _print(f"error: {busy}")
         return 3
 
@@ -329,10 +357,12 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
         from orchestration.definitions import (
             CLOSE_PERIOD_JOB,
             MATERIALIZE_ALL_JOB,
+            PUBLISH_JOB,
             build_definitions,
         )
         from orchestration.defs.automation import range_tags
         from orchestration.defs.ingest import landing_arrival_range, landing_file_count
+        from orchestration.defs.publication import PUBLISHED_KEYS
         from orchestration.progress import progress_logger
 
         defs = build_definitions(loggers={"tallyhouse": progress_logger})
@@ -349,12 +379,15 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
     progress.phases[-1].detail = "Dagster records the run and its planned materializations"
     started = time.monotonic()
     run_config = {"loggers": {"tallyhouse": {"config": {"log_level": "DEBUG"}}}}
+    # everything but the publication, which comes last: after the months are closed
+    building = sorted(job.asset_layer.selected_asset_keys - PUBLISHED_KEYS)
     with _instance() as instance, progress.capture():
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
             tags={"tallyhouse/as_of": settings.as_of_iso, **range_tags(days)},
+            asset_selection=building,
         )
     progress.end_phase()
     elapsed = time.monotonic() - started
@@ -368,20 +401,61 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
     say(f"tallyhouse run succeeded in {elapsed:.1f}s (run {result.run_id}); warehouse:")
     for line in _summary(settings):
         say(line)
+    code = _close_months(settings, defs.resolve_job_def(CLOSE_PERIOD_JOB), run_config, progress)
+    if code != 0:
+        return code
+    return _publish(
+        settings, defs.resolve_job_def(PUBLISH_JOB), run_config, result.run_id, progress
+    )
+
+
+def _publish(settings: Settings, job, run_config: dict, marts_run_id: str, progress) -> int:
+    """The publication and the dashboards, in a run of their own once the marts are final."""
+    from orchestration.defs.publication import MARTS_RUN_TAG
+
+    say = progress.say
+    started = time.monotonic()
+    progress.start_phase("publish")
+    progress.phases[-1].detail = "marts.duckdb, Parquet and dashboards"
+    with _instance() as instance, progress.capture():
+        published = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            tags={"tallyhouse/as_of": settings.as_of_iso, MARTS_RUN_TAG: marts_run_id},
+        )
+    progress.end_phase()
+    elapsed = time.monotonic() - started
+    if not published.success:
+        say(f"publication FAILED after {elapsed:.1f}s (run {published.run_id}):")
+        for line in _failure_report(published):
+            say(f"  {line}")
+        say("  the previous publication stays in place")
+        return 1
+    for line in _published(settings):
+        say(line)
+    return 0
+
+
+def _close_months(settings: Settings, job, run_config: dict, progress) -> int:
+    """Close the finalized months present in the marts (marts.period_closes), in a run."""
+    from dagster import PartitionKeyRange
+
+    from orchestration.defs.automation import range_tags
     from orchestration.defs.period_close import CLOSE_MONTHS
 
+    say = progress.say
     keys = set(CLOSE_MONTHS.get_partition_keys())
     months = [month for month in _finalized_months(settings) if month in keys]
     if not months:
         say("period closes: no finalized month yet")
         return 0
-    from dagster import PartitionKeyRange
 
     started = time.monotonic()
     progress.start_phase("close")
     progress.phases[-1].detail = f"months {months[0]} .. {months[-1]} into marts.period_closes"
     with _instance() as instance, progress.capture():
-        closed = defs.resolve_job_def(CLOSE_PERIOD_JOB).execute_in_process(
+        closed = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=run_config,
@@ -406,7 +480,8 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(
-        args.landing, args.warehouse, args.as_of, args.grace_hours, args.lock_wait
+        args.landing, args.warehouse, args.as_of, args.grace_hours, args.lock_wait,
+        publish_dir=args.publish_dir, lock_timeout=args.lock_timeout,
     )
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"
@@ -425,9 +500,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = load_settings(landing, warehouse, args.as_of, None)
     code = run_pipeline(settings, verbose=args.verbose)
     if code == 0:
+        published = settings.publication_dir
         _print("")
-        _print(f"warehouse: {warehouse}")
-        _print(f"  browse it:  duckdb -readonly {warehouse}   (e.g. from marts.invoices)")
+        _print(f"dashboards: {published / 'dashboards' / 'index.html'}   (open in a browser)")
+        _print(f"published marts: {published / 'marts.duckdb'}   (BI tools and the DuckDB CLI, "
+               "read-only: duckdb -readonly FILE -c 'select * from marts.marts.invoices')")
+        _print(f"warehouse: {warehouse}   (the pipeline's workspace; readers use the above)")
         _print(
             f"  asset graph: TALLYHOUSE_LANDING={landing} TALLYHOUSE_WAREHOUSE={warehouse} "
             "make ui   (then open http://127.0.0.1:3000)"
@@ -552,6 +630,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--verbose", action="store_true",
         help="print everything Dagster and dbt say (always written to the run's log file)",
+    )
+    run.add_argument(
+        "--publish-dir",
+        dest="publish_dir",
+        help="folder BI tools read the published marts from (TALLYHOUSE_PUBLISH_DIR; default "
+        "published/ beside the warehouse)",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        dest="lock_timeout",
+        help="seconds to wait for another process that holds the warehouse open "
+        "(TALLYHOUSE_LOCK_TIMEOUT; default 60)",
     )
     run.set_defaults(func=cmd_run)
 

@@ -29,15 +29,17 @@ from orchestration.defs.dbt import TallyhouseDbtCliResource, dbt_project, tallyh
 from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.ingest import ingest_landing_zone
 from orchestration.defs.period_close import period_closes
+from orchestration.defs.publication import publication_assets
 from orchestration.defs.quality import raw_feed_checks
 from orchestration.settings import load_settings, put_python_bin_on_path
 
 FRESHNESS_JOB = "freshness_checks"
+PUBLISH_JOB = "publish"
 FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
 # Jobs that write the warehouse; deploy/dagster.production.yaml runs one of them at a time.
 WRITER_TAGS = {"tallyhouse/warehouse": "write"}
 __all__ = [
-    "CLOSE_PERIOD_JOB", "MATERIALIZE_ALL_JOB", "FRESHNESS_JOB", "NIGHTLY_JOB",
+    "CLOSE_PERIOD_JOB", "MATERIALIZE_ALL_JOB", "FRESHNESS_JOB", "NIGHTLY_JOB", "PUBLISH_JOB",
     "build_definitions", "defs",
 ]
 
@@ -68,7 +70,7 @@ def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> 
         selection=AssetSelection.all() - freshness - closes,
         tags=WRITER_TAGS,
         description="Ingest a range of arrival days (partitions) and build every mart, checks "
-        "included.",
+        "included; then publish the marts and draw the dashboards.",
     )
     close_period = define_asset_job(
         CLOSE_PERIOD_JOB,
@@ -78,10 +80,18 @@ def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> 
     )
     nightly = define_asset_job(
         NIGHTLY_JOB,
-        selection=AssetSelection.assets(tallyhouse_dbt) - freshness,
+        selection=AssetSelection.assets(tallyhouse_dbt, *publication_assets) - freshness,
         tags=WRITER_TAGS,
         description="Rate usage and rebuild every mart (projections and over/under included) "
-        "from the raw tables as of the run's as-of time; ingest is left to the sensor.",
+        "from the raw tables as of the run's as-of time, then publish them and draw the "
+        "dashboards; ingest is left to the sensor.",
+    )
+    publish = define_asset_job(
+        PUBLISH_JOB,
+        selection=AssetSelection.assets(*publication_assets),
+        tags=WRITER_TAGS,
+        description="Publish the marts as they are now and draw the dashboards (tallyhouse run "
+        "does it last, once the finalized months are closed).",
     )
     freshness_job = define_asset_job(
         FRESHNESS_JOB,
@@ -89,9 +99,9 @@ def build_definitions(loggers: Mapping[str, LoggerDefinition] | None = None) -> 
         description="Judge the warehouse's freshness against the clock.",
     )
     return Definitions(
-        assets=[ingest_landing_zone, tallyhouse_dbt, period_closes],
+        assets=[ingest_landing_zone, tallyhouse_dbt, period_closes, *publication_assets],
         asset_checks=[*raw_feed_checks, *freshness_checks],
-        jobs=[materialize_all, nightly, freshness_job, close_period],
+        jobs=[materialize_all, nightly, freshness_job, close_period, publish],
         schedules=[
             nightly_rating_schedule,
             build_finalize_schedule(settings.grace_hours),

@@ -20,6 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_GRACE_HOURS = 48
 DEFAULT_LOCK_WAIT_SECONDS = 60.0  # how long a run waits for another run on its warehouse
+DEFAULT_LOCK_TIMEOUT = 60.0  # seconds a run waits for a process that holds the warehouse
+PUBLISH_DIR_NAME = "published"  # the default publish_dir, beside the warehouse file
 DEFAULT_LOCAL_DIR = REPO_ROOT / ".tallyhouse"
 AS_OF_TAG = "tallyhouse/as_of"  # the Dagster run tag that carries a run's as-of time
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -90,7 +92,8 @@ def parse_as_of(text: str | None) -> datetime:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the landing zone and warehouse are, the as-of time and the DuckDB limits."""
+    """Where the landing zone, warehouse and publication are, the as-of time, how long a run
+    waits for a process holding the warehouse, and the DuckDB limits."""
 
     landing: Path
     warehouse: Path
@@ -99,9 +102,18 @@ class Settings:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int = DEFAULT_THREADS
     dbt_threads: int = DEFAULT_DBT_THREADS
+    publish_dir: Path | None = None  # None: ``published/`` beside the warehouse
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+
+    @property
+    def publication_dir(self) -> Path:
+        """Where BI tools read: ``publish_dir``, else ``published/`` beside the warehouse."""
+        if self.publish_dir is not None:
+            return self.publish_dir
+        return self.warehouse.parent / PUBLISH_DIR_NAME
 
     @property
     def as_of_iso(self) -> str:
@@ -121,7 +133,10 @@ class Settings:
             "TALLYHOUSE_MEMORY_LIMIT": self.memory_limit,
             "TALLYHOUSE_THREADS": str(self.threads),
             "TALLYHOUSE_DBT_THREADS": str(self.dbt_threads),
+            "TALLYHOUSE_LOCK_TIMEOUT": f"{self.lock_timeout:g}",
         }
+        if self.publish_dir is not None:  # else it follows the warehouse, wherever that is
+            env["TALLYHOUSE_PUBLISH_DIR"] = str(self.publish_dir)
         if self.temp_directory is not None:
             env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
         return env
@@ -168,6 +183,8 @@ def load_settings(
     as_of: str | None = None,
     grace_hours: int | None = None,
     lock_wait_seconds: float | None = None,
+    publish_dir: str | Path | None = None,
+    lock_timeout: float | str | None = None,
 ) -> Settings:
     """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults.
 
@@ -204,6 +221,7 @@ def load_settings(
         raise SettingsError(
             f"{wait_source} must be a number of seconds, got {wait_text!r}"
         ) from None
+    publish = publish_dir or env.get("TALLYHOUSE_PUBLISH_DIR")
     return Settings(
         landing=landing_path.resolve(),
         warehouse=warehouse_path.resolve(),
@@ -218,7 +236,28 @@ def load_settings(
         ),
         temp_directory=Path(temp).resolve() if temp else None,
         lock_wait_seconds=max(wait, 0.0),
+        publish_dir=Path(publish).resolve() if publish else None,
+        lock_timeout=parse_lock_timeout(
+            lock_timeout if lock_timeout is not None else env.get("TALLYHOUSE_LOCK_TIMEOUT")
+        ),
     )
+
+
+def parse_lock_timeout(value: float | str | None) -> float:
+    """Seconds (>= 0) a run waits for a process holding the warehouse; empty: the default."""
+    if value is None or value == "":
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(
+            f"TALLYHOUSE_LOCK_TIMEOUT (--lock-timeout) must be a number of seconds, got {value!r}"
+        ) from None
+    if not seconds >= 0:
+        raise SettingsError(
+            f"TALLYHOUSE_LOCK_TIMEOUT (--lock-timeout) must be >= 0 seconds, got {value!r}"
+        )
+    return seconds
 
 
 def load_run_settings(tags: Mapping[str, str], created: datetime | None = None) -> Settings:

@@ -23,7 +23,7 @@ PUBLIC_MARTS = (
 # finance reads about them.
 FLOW_GROUPS = {
     "ingest", "reference", "staging", "rating", "billing", "projections", "over_under",
-    "reports", "ingest_quality",
+    "reports", "ingest_quality", "publication",
 }
 
 
@@ -237,3 +237,23 @@ def test_arrival_day_partitions_start_at_the_landing_zones_first_day(tmp_path: P
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "2026-02-27"
+
+
+def test_publication_comes_after_every_mart_and_the_dashboards_after_it() -> None:
+    """A failing check on any mart skips the publication; the screens trace back to the raw
+    feeds through it; every job that builds the marts publishes them."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    published = AssetKey(["published", "marts"])
+    dashboards = AssetKey(["published", "dashboards"])
+    marts = {key for key in graph.get_all_asset_keys() if key.path[0] == "marts"}
+    assert marts and marts <= set(graph.get(published).parent_keys)
+    assert set(graph.get(dashboards).parent_keys) == {published}
+    assert AssetKey(["raw", "meter_readings"]) in set(graph.upstream_key_iterator(dashboards))
+    for key in (published, dashboards):
+        assert graph.get(key).group_name == "publication"
+        assert "team:finance" in graph.get(key).owners
+    for job in ("materialize_all", "nightly_rating"):
+        selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
+        assert {published, dashboards} <= selected, job

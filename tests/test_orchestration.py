@@ -282,6 +282,20 @@ def test_failing_gate_marks_the_run_failed_in_the_instance(gate) -> None:
     assert "assert_no_configuration_errors" in failed_checks
 
 
+def test_failing_gate_publishes_nothing(gate) -> None:
+    """The publication depends on every mart: the failed check skipped it."""
+    published = AssetKey(["published", "marts"])
+    materialized = {
+        event.dagster_event.event_specific_data.materialization.asset_key
+        for event in gate["events"]
+        if event.dagster_event is not None
+        and event.dagster_event.event_type == DagsterEventType.ASSET_MATERIALIZATION
+    }
+    assert AssetKey(["marts", "invoices"]) not in materialized
+    assert published not in materialized
+    assert not (gate["warehouse"].parent / "published").exists()
+
+
 def test_failing_gate_leaves_every_billing_mart_byte_for_byte(gate) -> None:
     graph = gate["defs"].resolve_asset_graph()
     # the marts the run builds (marts.period_closes has a job of its own, close_period)

@@ -8,12 +8,20 @@ import contextlib
 import functools
 import importlib.metadata
 import json
+import logging
 import os
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetObservation, MetadataValue, Output
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetObservation,
+    Failure,
+    MetadataValue,
+    Output,
+)
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -30,6 +38,9 @@ from orchestration.defs.dbt_docs import asset_description, readable_manifest
 from orchestration.ingest.feeds import FEEDS_BY_NAME
 from orchestration.ingest.loader import connect
 from orchestration.settings import DBT_PROJECT_DIR, Settings, put_python_bin_on_path
+from orchestration.warehouse_lock import WarehouseBusy, wait_for_warehouse
+
+logger = logging.getLogger(__name__)
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 if not dbt_project.manifest_path.exists():  # a fresh checkout: parse the project once
@@ -97,6 +108,11 @@ def tallyhouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
         # scratch; the marts come out the same, only slower.
         context.log.info("full refresh: the incremental models are rebuilt from scratch")
         args.append("--full-refresh")
+    # dbt fails at once when another process holds the file: wait for it here first.
+    try:
+        wait_for_warehouse(settings.warehouse, settings.lock_timeout, settings.publication_dir)
+    except WarehouseBusy as busy:
+        raise Failure(description=str(busy)) from None
     # The run's parameters reach dbt as environment variables: the dbt process inherits
     # this process's environment when dbt.cli starts it.
     with _environment(settings.dbt_env()):
@@ -147,7 +163,10 @@ def ingest_observations(settings: Settings):
     read from ``marts.ingest_log`` once dbt has built it (and released the file).
     """
     sums = ", ".join(f"sum({name})" for name in INGEST_COUNTS)
-    con = connect(settings.warehouse, settings.memory_limit, settings.threads)
+    con = connect(
+        settings.warehouse, settings.memory_limit, settings.threads,
+        lock_timeout=settings.lock_timeout,
+    )
     try:
         rows = con.execute(
             f"select feed, count(*), {sums} from marts.ingest_log group by feed order by feed"

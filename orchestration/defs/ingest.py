@@ -218,7 +218,8 @@ def ingest_landing_zone(context: AssetExecutionContext):
         context.log.info(f"arrival days {days.start} .. {days.end}")
     context.log.info(f"ingesting {settings.landing} as of {settings.as_of_iso}")
     con = connect(
-        settings.warehouse, settings.memory_limit, settings.threads, settings.temp_directory
+        settings.warehouse, settings.memory_limit, settings.threads, settings.temp_directory,
+        lock_timeout=settings.lock_timeout,
     )
     try:
         ensure_raw_schema(con)

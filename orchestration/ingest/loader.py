@@ -24,6 +24,8 @@ import duckdb
 
 from orchestration.ingest.feeds import ALL_FEEDS, Feed
 from orchestration.ingest.layout import Placement, walk
+from orchestration.settings import DEFAULT_LOCK_TIMEOUT
+from orchestration.warehouse_lock import retry_while_locked
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +193,18 @@ def _ident(name: str) -> str:
 
 
 def connect(
-    warehouse: Path, memory_limit: str = "4GB", threads: int = 2, temp_directory: Path | None = None
+    warehouse: Path,
+    memory_limit: str = "4GB",
+    threads: int = 2,
+    temp_directory: Path | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> duckdb.DuckDBPyConnection:
-    """A warehouse connection with the configured limits and UTC session time zone."""
+    """A warehouse connection with the configured limits and UTC session time zone.
+
+    While another process holds the file, waits for it up to ``lock_timeout`` seconds
+    (``warehouse_lock.retry_while_locked``)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse))
+    con = retry_while_locked(lambda: duckdb.connect(str(warehouse)), warehouse, lock_timeout)
     con.execute(f"set memory_limit = {_literal(memory_limit)}")
     con.execute(f"set threads = {int(threads)}")
     con.execute("set TimeZone = 'UTC'")

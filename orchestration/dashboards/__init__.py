@@ -1,0 +1,1 @@
+"""Static dashboards of the billing teams, drawn with Plotly from the published marts."""
