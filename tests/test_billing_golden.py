@@ -457,9 +457,16 @@ def test_csv_export_of_one_client_holds_only_that_client(
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    # beside the CSV files, .tallyhouse-export names whose bills the folder holds
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["2026-03_cpu_hours.csv", "2026-03_requests.csv", "2026-03_storage_gb.csv"]
-    for path in out.iterdir():
+    assert files == [
+        ".tallyhouse-export",
+        "2026-03_cpu_hours.csv",
+        "2026-03_requests.csv",
+        "2026-03_storage_gb.csv",
+    ]
+    assert (out / ".tallyhouse-export").read_text(encoding="utf-8") == "nyc\n"
+    for path in out.glob("*.csv"):
         text = path.read_text(encoding="utf-8")
         assert "acme" not in text and "off" not in text.replace("overage", "")
     with (out / "2026-03_storage_gb.csv").open(encoding="utf-8") as handle:
