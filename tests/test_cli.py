@@ -80,6 +80,13 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return landing, warehouse
 
 
+def _before_log_line(stdout: str) -> list[str]:
+    """The run's output lines before its closing ``full log: PATH`` line."""
+    lines = stdout.strip().splitlines()
+    assert lines[-1].startswith("full log: "), lines[-3:]
+    return lines[:-1]
+
+
 def _gate_env(warehouse: Path, home: Path) -> dict[str, str]:
     return {
         "TALLYHOUSE_WAREHOUSE": str(warehouse),
@@ -136,7 +143,7 @@ def test_configuration_error_stops_billing_and_names_the_bucket(
     assert "assert_no_configuration_errors" in result.stdout
     assert "bucket mb of client m1" in result.stdout
     # the run rebuilt the marts upstream of the check and kept the others: its last line says so
-    last = result.stdout.strip().splitlines()[-1]
+    last = _before_log_line(result.stdout)[-1]
     assert "keep their previous contents" not in result.stdout
     assert last.strip().startswith("the marts in warehouse.duckdb do not agree"), last
     assert "keep the previous run's (e.g. " in last
@@ -163,7 +170,7 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
     assert result.returncode == 1, result.stdout[-3000:]
     assert "gx_raw_meter_readings" in result.stdout
     # the last lines name the file and its first bad row, and say truly what was built
-    last = result.stdout.strip().splitlines()[-2:]
+    last = _before_log_line(result.stdout)[-2:]
     assert last[0].strip() == (
         "gx_raw_meter_readings: meter_readings/arrived=2026-03-13/broken.csv: "
         "10 of 10 rows not well formed, first at row 1"

@@ -115,7 +115,7 @@ def test_export_to_an_existing_file_is_one_line(
         ["export", "--warehouse", str(warehouse), "--out", str(target), "--period", "2026-01"]
     )
     assert code == 2
-    (line,) = capsys.readouterr().out.strip().splitlines()
+    (line,) = capsys.readouterr().err.strip().splitlines()
     assert line == (
         f"error: --out {target} is a file, not a folder: give a folder for the CSV files"
     )
