@@ -111,10 +111,29 @@ def test_a_store_page_holds_its_clients_data_only(site: dict) -> None:
         assert sum(r["balance"] for r in invoices["rows"]) == pytest.approx(expected["b"])
 
 
-def test_a_missing_mart_leaves_an_empty_section(site: dict) -> None:
-    # marts.unbilled_usage is not in the project yet: the console says so and still draws
+def test_a_missing_mart_leaves_an_empty_section(site: dict, tmp_path: Path) -> None:
+    import duckdb
+
+    from orchestration.dashboards.site import render_site
+
+    # the console shows unbilled usage from the publication...
     page = (site["folder"] / "console.html").read_text(encoding="utf-8")
+    assert "marts.unbilled_usage is not in this publication" not in page
+    # ...and says so, still drawing the rest, from a copy of the marts without it
+    copy = tmp_path / "marts.duckdb"
+    shutil.copyfile(site["published"] / "marts.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("drop table marts.marts.unbilled_usage")
+        out = tmp_path / "site"
+        out.mkdir()
+        manifest = json.loads((site["published"] / "manifest.json").read_text(encoding="utf-8"))
+        render_site(con, manifest, out)
+    finally:
+        con.close()
+    page = (out / "console.html").read_text(encoding="utf-8")
     assert "marts.unbilled_usage is not in this publication" in page
+    assert "right_size_candidates" in page
 
 
 def test_every_page_renders_in_chromium_with_its_charts_and_filters(

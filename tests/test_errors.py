@@ -215,17 +215,23 @@ def test_a_locked_warehouse_names_the_process_that_holds_it(
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        line = _fails_with_one_line(
-            capsys, ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
-        )
+        code = main([
+            "run", "--landing", str(landing), "--warehouse", str(warehouse),
+            "--lock-timeout", "0",
+        ])
+        captured = capsys.readouterr()
         export = _fails_with_one_line(
             capsys, ["export", "--out", str(tmp_path / "out"), "--warehouse", str(warehouse)]
         )
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
-    assert line.startswith(f"error: warehouse {warehouse} is in use by process {holder.pid} (")
-    assert line.endswith("wait for it to finish or stop it, then run again")
+    # the run fails (exit 1) with one line that names the holder and where readers belong
+    assert code == 1, captured
+    (line,) = captured.out.strip().splitlines()
+    assert line.startswith(f"tallyhouse run FAILED: the warehouse {warehouse} is locked by "
+                           f"process {holder.pid} ("), line
+    assert "published" in line and "Traceback" not in captured.err
     assert f"in use by process {holder.pid}" in export
 
 

@@ -236,15 +236,15 @@ ADMIN = Screen(
         ),
         Section(
             "report_heavy_consumers",
-            f"select {_month('period_start')}, client_id, unit_type, asset_id, usage, "
-            "usage_share_pct, mean_share_pct, is_heavy_consumer from {mart} "
-            "order by period_start, unit_type, usage desc",
+            f"select {_month('period_start')}, client_id, unit_type, usage_unit, asset_id, "
+            "usage, usage_share_pct, others_median_usage, times_others_median, "
+            "is_heavy_consumer from {mart} order by period_start, unit_type, usage desc",
             (Chart("Resource usage: an asset's share of its unit type's usage (%, mean over "
                    "the periods shown)", "bar", x="asset_id", y=("usage_share_pct",),
                    color="unit_type", mean=True),
              Chart("Disproportionate consumers", "table", columns=(
-                 "period", "client_id", "unit_type", "asset_id", "usage", "usage_share_pct",
-                 "mean_share_pct", "is_heavy_consumer"))),
+                 "period", "client_id", "asset_id", "usage", "usage_unit",
+                 "others_median_usage", "times_others_median", "is_heavy_consumer"))),
         ),
         Section(
             "report_profitability",
