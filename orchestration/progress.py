@@ -29,7 +29,7 @@ from dagster import Field, logger
 HEARTBEAT_SECONDS = 10.0
 # dbt's result lines: "12 of 255 OK created sql table model marts.invoices ..... [OK in 0.1s]"
 DBT_RESULT = re.compile(
-    r"\b(?P<k>\d+) of (?P<n>\d+) (?P<status>OK|PASS|WARN|ERROR|FAIL|SKIP)\b(?P<rest>.*)"
+    r"\b(?P<k>\d+) of (?P<n>\d+) (?P<status>OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)(?P<rest>\s.*|$)"
 )
 DBT_NODE = re.compile(r"\b(?:model|seed|snapshot|test) (?P<name>[\w.]+)|(?P<test>\w+) \.")
 # ingest's line per file: "meter_readings: [3/9] <path>: loaded, 1,000 rows seen, 990 loaded"
@@ -214,6 +214,8 @@ class RunProgress:
             total = c.dbt_total or "?"
             last = f"  {c.dbt_last}" if phase.ended is None and c.dbt_last else ""
             return f"{len(c.dbt_done)} of {total} models and tests{failed}{last}"
+        if phase.name == "verify" and not phase.detail:
+            return "checks on the built marts (freshness, previous period)"
         return phase.detail
 
     def status_line(self) -> str:
@@ -294,7 +296,8 @@ def phase_of_step(step_key: str) -> str:
         return "publish"
     if "period_close" in step_key:
         return "close"
-    return step_key or "run"
+    # the remaining steps are the checks on the built marts (freshness, previous period)
+    return "verify" if step_key else "run"
 
 
 class _Renderable:
