@@ -43,10 +43,6 @@
 {% macro known_unit_types_digest() -%}
     (
         select coalesce(md5(string_agg(distinct unit_types.unit_type, chr(10) order by unit_types.unit_type)), '')
-        from {{ ref('stg_admin__unit_types') }} as unit_types
-        where unit_types.snapshot_arrived = (
-            select max(versions.snapshot_arrived) from {{ ref('stg_admin__versions') }} as versions
-            where versions.table_name = 'unit_types'
-        )
+        from {{ ref('int_unit_types_current') }} as unit_types
     )
 {%- endmacro %}

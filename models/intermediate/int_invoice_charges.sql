@@ -24,7 +24,8 @@ charges as (
         client_id,
         period_start,
         sum(final_cost) as charges
-    from {{ ref('billing_readings') }}
+    from {{ ref('int_bucket_ratings') }}
+    where is_bill
     group by client_id, period_start
 ),
 
@@ -33,7 +34,7 @@ adjustments as (
         client_id,
         invoice_period_start as period_start,
         sum(amount) as adjustments
-    from {{ ref('billing_adjustments') }}
+    from {{ ref('int_billing_adjustments') }}
     group by client_id, invoice_period_start
 ),
 

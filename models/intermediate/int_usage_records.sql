@@ -6,7 +6,8 @@
 -- and appended, each flagged a duplicate when its key is already here or earlier in the new
 -- files. Any other change (a file gone or re-landed, another set of known unit types, other
 -- code, a file landed in an earlier arrival day) rebuilds every row. Either way the table
--- equals a full rebuild. int_usage_records_processed_files remembers the files already seen.
+-- equals a full rebuild. The model int_usage_records_processed_files, built after this one,
+-- remembers the files already seen: this model reads the table its last build left.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -14,8 +15,6 @@
     on_schema_change='sync_all_columns',
     post_hook=[
         "{{ delete_stale_fingerprints(ref('int_usage_files'), 'file_fingerprint') }}",
-        "create or replace table {{ this.schema }}.int_usage_records_processed_files as
-            select file_fingerprint, arrived from {{ ref('int_usage_files') }}",
     ],
 ) }}
 
@@ -64,7 +63,7 @@ with files as (
     from {{ ref('int_usage_files') }} as usage_files
     {% if append_only -%}
         where not exists (
-            select 1 from {{ this.schema }}.int_usage_records_processed_files as done
+            select 1 from {{ processed }} as done
             where done.file_fingerprint = usage_files.file_fingerprint
         )
     {%- endif %}
@@ -92,7 +91,7 @@ readings as (
         readings.arrived,
         readings.row_number,
         files.file_fingerprint
-    from {{ ref('stg_meter_readings') }} as readings
+    from {{ ref('int_meter_readings_validated') }} as readings
     inner join files on readings.file = files.file
     where readings.reason is null
 ),
@@ -114,7 +113,7 @@ events as (
         events.arrived,
         events.row_number,
         files.file_fingerprint
-    from {{ ref('stg_service_events') }} as events
+    from {{ ref('int_service_events_validated') }} as events
     inner join files on events.file = files.file
     where events.reason is null
 ),

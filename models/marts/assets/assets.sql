@@ -1,11 +1,11 @@
 -- Every asset known as of T, from the newest assets snapshot and from usage records, with
 -- the flags of CONTRACT 3.2: unassigned, disregarded, unbound, new.
 with admin_assets as (
-    {{ current_admin_rows('assets') }}
+    select * from {{ ref('int_assets_current') }}
 ),
 
 current_disregarded as (
-    {{ current_admin_rows('disregarded_assets') }}
+    select * from {{ ref('int_disregarded_assets_current') }}
 ),
 
 disregarded as (
@@ -38,7 +38,8 @@ unbound as (
 ),
 
 known_clients as (
-    select distinct client_id from {{ ref('stg_admin__clients') }}
+    -- every client listed in any clients snapshot
+    select client_id from {{ ref('int_client_timezones') }}
 ),
 
 all_assets as (

@@ -2,7 +2,7 @@
 -- file wins when an id repeats): its name, role, client, whether it is enabled and when it
 -- was last used. The key's hash, like any secret, never reaches this mart.
 with current_keys as (
-    {{ current_admin_rows('api_keys') }}
+    select * from {{ ref('int_api_keys_current') }}
 )
 
 select

@@ -1,24 +1,19 @@
 -- Every client of the newest clients snapshot arrived on or before T (one row per client:
 -- the last row of the file wins when an id repeats), with the timezone its periods use and
 -- the number of buckets configured for it in the newest buckets snapshot.
-with current_clients as (
-    {{ current_admin_rows('clients') }}
-),
-
-latest as (
+with latest as (
     select
         client_id,
-        max_by(client_name, row_number) as client_name,
-        max_by(timezone, row_number) as listed_timezone,
-        max_by(net_terms_days, row_number) as net_terms_days,
-        max_by(is_enabled, row_number) as is_enabled,
-        max_by(created_at, row_number) as created_at
-    from current_clients
-    group by client_id
+        client_name,
+        timezone as listed_timezone,
+        net_terms_days,
+        is_enabled,
+        created_at
+    from {{ ref('int_clients_current') }}
 ),
 
 current_buckets as (
-    {{ current_admin_rows('buckets') }}
+    select * from {{ ref('int_buckets_current') }}
 ),
 
 bucket_counts as (

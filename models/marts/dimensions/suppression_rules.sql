@@ -3,7 +3,7 @@
 -- before T (a re-landed copy of a file counts once), the number of those files, and the
 -- last file it acted on (by arrival, then path).
 with current_rules as (
-    {{ current_admin_rows('suppressions') }}
+    select * from {{ ref('int_suppressions_current') }}
 ),
 
 rules as (
@@ -16,25 +16,8 @@ rules as (
     group by pattern
 ),
 
-loaded_files as (
-    select
-        file,
-        arrived,
-        content_hash
-    from {{ ref('stg_raw__files') }}
-    where feed = 'meter_readings' and status = 'loaded'
-),
-
 suppressed as (
-    select
-        suppressed_rows.pattern,
-        suppressed_rows.pattern_type,
-        loaded_files.file,
-        loaded_files.arrived,
-        sum(suppressed_rows.rows_suppressed) as rows_suppressed
-    from {{ source('raw', 'suppressed_rows') }} as suppressed_rows
-    inner join loaded_files on suppressed_rows.content_hash = loaded_files.content_hash
-    group by all
+    select * from {{ ref('int_rule_suppressions') }}
 ),
 
 per_rule as (

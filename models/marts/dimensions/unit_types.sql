@@ -1,7 +1,7 @@
 -- Every unit type of the newest unit_types snapshot arrived on or before T (the last row of
 -- the file wins when a name repeats), with its template prices exactly as configured.
 with current_unit_types as (
-    {{ current_admin_rows('unit_types') }}
+    select * from {{ ref('int_unit_types_current') }}
 )
 
 select

@@ -1,7 +1,7 @@
 -- One row per landed file as of T: what became of its rows. For every file,
 -- rows_seen = rows_loaded + rows_quarantined + rows_duplicate + rows_suppressed.
 with files as (
-    select * from {{ ref('stg_raw__files') }}
+    select * from {{ ref('int_files_landed') }}
 ),
 
 usage_rows as (
@@ -22,14 +22,6 @@ quarantined as (
     group by file
 ),
 
-suppressed as (
-    select
-        content_hash,
-        sum(rows_suppressed) as rows_suppressed
-    from {{ source('raw', 'suppressed_rows') }}
-    group by content_hash
-),
-
 counted as (
     select
         files.feed,
@@ -39,7 +31,7 @@ counted as (
         files.status,
         files.rows_seen,
         coalesce(quarantined.rows_quarantined, 0) as quarantined_rows,
-        coalesce(suppressed.rows_suppressed, 0) as suppressed_rows,
+        coalesce(files.rows_suppressed, 0) as suppressed_rows,
         case
             when files.feed like 'admin/%'
                 then files.rows_seen - coalesce(quarantined.rows_quarantined, 0)
@@ -49,7 +41,6 @@ counted as (
     from files
     left join usage_rows on files.file = usage_rows.file
     left join quarantined on files.file = quarantined.file
-    left join suppressed on files.content_hash = suppressed.content_hash
 )
 
 select

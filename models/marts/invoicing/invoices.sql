@@ -15,7 +15,7 @@ credits as (
 ),
 
 current_payments as (
-    {{ current_admin_rows('payments') }}
+    select * from {{ ref('int_payments_current') }}
 ),
 
 payments as (

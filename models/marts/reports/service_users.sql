@@ -4,7 +4,7 @@
 -- first letter of the domain and the top-level domain (jane@example.com -> j***@e***.com),
 -- in the e-mail column; staging masks them in the name and the channels.
 with users as (
-    {{ current_admin_rows('users') }}
+    select * from {{ ref('int_users_current') }}
 ),
 
 latest as (
