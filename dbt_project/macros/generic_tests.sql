@@ -1,7 +1,16 @@
-{#- Fails for every combination of `columns` that appears more than once. -#}
-{% test unique_combination(model, columns) %}
+{#-
+    Fails for every combination of `columns` that appears more than once: a primary key.
+    `new_rows_column` names the column of an incremental model that holds the dbt invocation
+    that wrote the row (typed_invocation_id, rated_invocation_id): then only this
+    invocation's rows are checked (every row after a rebuild), so a run that appends a day
+    does not group the hundred million rows it kept.
+-#}
+{% test unique_combination(model, columns, new_rows_column=none) %}
     select {{ columns | join(', ') }}, count(*) as occurrences
     from {{ model }}
+    {%- if new_rows_column %}
+        where {{ new_rows_column }} = '{{ invocation_id }}'
+    {%- endif %}
     group by {{ columns | join(', ') }}
     having count(*) > 1
 {% endtest %}

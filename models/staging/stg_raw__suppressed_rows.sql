@@ -7,9 +7,12 @@ with source as (
 renamed as (
     select
         content_hash,
+        file,
+        arrived,
         pattern,
         pattern_type,
-        rows_suppressed
+        rows_suppressed,
+        loaded_at
     from source
 )
 
