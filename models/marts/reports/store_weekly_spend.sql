@@ -26,7 +26,13 @@ records as (
         records.bucket_id,
         records.aggregation,
         records.quantity,
+        records.value,
         records.user_id,
+        records.is_carry_in,
+        records.recorded_at,
+        records.arrived,
+        records.file_name,
+        records.row_number,
         greatest(
             cast(date_trunc('week', timezone(bills.timezone, records.recorded_at)) as date),
             records.period_start
@@ -46,11 +52,7 @@ week_usage as (
         period_start,
         bucket_id,
         week_start,
-        case any_value(aggregation)
-            when 'count' then cast(count(*) as decimal(38, 10))
-            when 'unique_count' then cast(count(distinct user_id) as decimal(38, 10))
-            else cast(sum(quantity) as decimal(38, 10))
-        end as usage,
+        {{ usage_of_records() }} as usage,
         count(*) as events
     from records
     group by client_id, period_start, bucket_id, week_start

@@ -41,7 +41,13 @@ records as (
         records.asset_id,
         records.aggregation,
         records.quantity,
+        records.value,
         records.user_id,
+        records.is_carry_in,
+        records.recorded_at,
+        records.arrived,
+        records.file_name,
+        records.row_number,
         greatest(
             cast(date_trunc('week', timezone(costs.timezone, records.recorded_at)) as date),
             records.period_start
@@ -63,11 +69,7 @@ week_usage as (
         bucket_id,
         asset_id,
         week_start,
-        case any_value(aggregation)
-            when 'count' then cast(count(*) as decimal(38, 10))
-            when 'unique_count' then cast(count(distinct user_id) as decimal(38, 10))
-            else cast(sum(quantity) as decimal(38, 10))
-        end as usage,
+        {{ usage_of_records() }} as usage,
         count(*) as events
     from records
     group by client_id, period_start, bucket_id, asset_id, week_start
