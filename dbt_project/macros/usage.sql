@@ -104,3 +104,35 @@
     )
     group by {{ keys | join(', ') }}
 {%- endmacro %}
+
+{#- A bucket's usage U from its assets' (rows of aggregate_asset_usage), one row per group
+    of `keys` (the bucket's): the assets added up and rounded to 6 places; for
+    time_weighted_avg their exact level integrals added, then divided once by the window's
+    length (no row for an empty window); for unique_count, the exception, distinct users
+    over all the bucket's `records` inside the period. -#}
+{% macro bucket_usage(asset_usage, records, keys) -%}
+    select
+        {% for key in keys %}{{ key }},
+        {% endfor -%}
+        {{ money('sum(usage)') }} as usage
+    from {{ asset_usage }}
+    where aggregation not in ('time_weighted_avg', 'unique_count')
+    group by {{ keys | join(', ') }}
+    union all
+    select
+        {% for key in keys %}{{ key }},
+        {% endfor -%}
+        {{ time_weighted_usage('sum(level_units_us)', 'any_value(window_us)') }} as usage
+    from {{ asset_usage }}
+    where aggregation = 'time_weighted_avg'
+    group by {{ keys | join(', ') }}
+    having any_value(window_us) > 0
+    union all
+    select
+        {% for key in keys %}{{ key }},
+        {% endfor -%}
+        cast(count(distinct user_id) as decimal(38, 6)) as usage
+    from {{ records }}
+    where aggregation = 'unique_count' and not is_carry_in
+    group by {{ keys | join(', ') }}
+{%- endmacro %}

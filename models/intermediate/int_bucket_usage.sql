@@ -1,8 +1,8 @@
 -- A bucket's usage U per (client, period, horizon), CONTRACT 3.3: its assets' usage
--- (int_asset_usage) added up, rounded to 6 places half away from zero. time_weighted_avg
--- adds the assets' exact level integrals and divides once by the window's length;
--- unique_count is the exception the contract names: distinct users over all the bucket's
--- service events, not a sum over its assets.
+-- (int_asset_usage) added up by macro bucket_usage, rounded to 6 places half away from
+-- zero; time_weighted_avg adds the assets' exact level integrals and divides once by the
+-- window's length; unique_count is the exception the contract names: distinct users over
+-- all the bucket's service events, not a sum over its assets.
 -- Incremental like int_asset_usage: only horizons with a new fingerprint are aggregated.
 {{ config(
     materialized='incremental',
@@ -25,57 +25,26 @@ with asset_usage as (
     {%- endif %}
 ),
 
-simple_usage as (
-    select
-        client_id,
-        period_start,
-        horizon_at,
-        fingerprint,
-        bucket_id,
-        {{ money('sum(usage)') }} as usage
-    from asset_usage
-    where aggregation <> 'time_weighted_avg'
-    group by client_id, period_start, horizon_at, fingerprint, bucket_id
-),
-
-weighted_usage as (
-    select
-        client_id,
-        period_start,
-        horizon_at,
-        fingerprint,
-        bucket_id,
-        {{ time_weighted_usage('sum(level_units_us)', 'any_value(window_us)') }} as usage
-    from asset_usage
-    where aggregation = 'time_weighted_avg'
-    group by client_id, period_start, horizon_at, fingerprint, bucket_id
-    having any_value(window_us) > 0
-),
-
-distinct_users as (
-    select
-        client_id,
-        period_start,
-        horizon_at,
-        fingerprint,
-        bucket_id,
-        cast(count(distinct user_id) as decimal(38, 6)) as usage
-    from {{ ref('int_bound_records') }} as bound_records
+-- unique_count reads the bucket's records: distinct users do not add up over assets.
+unique_count_records as (
+    select bound_records.* from {{ ref('int_bound_records') }} as bound_records
     where
-        bucket_id is not null
-        and aggregation = 'unique_count'
-        and not is_carry_in
+        bound_records.bucket_id is not null
+        and bound_records.aggregation = 'unique_count'
     {% if incremental_on('fingerprint') -%}
         and not exists (
             select 1 from {{ this }} as usage_before
             where usage_before.fingerprint = bound_records.fingerprint
         )
     {%- endif %}
-    group by all
+),
+
+bucket_usage as (
+    {{ bucket_usage(
+        'asset_usage',
+        'unique_count_records',
+        ['client_id', 'period_start', 'horizon_at', 'fingerprint', 'bucket_id'],
+    ) }}
 )
 
-select * from simple_usage
-union all
-select * from weighted_usage
-union all
-select * from distinct_users
+select * from bucket_usage
