@@ -17,4 +17,4 @@ def test_empty_landing_zone_builds_and_dbt_unit_tests_pass(tmp_path: Path) -> No
     assert built.returncode == 0, built.stdout[-4000:]
     unit = dbt(warehouse, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-4000:]
-    assert "PASS=6 " in unit.stdout  # every hand-computed unit test ran
+    assert "PASS=10 " in unit.stdout  # every hand-computed unit test ran

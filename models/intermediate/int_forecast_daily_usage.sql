@@ -59,11 +59,7 @@ days as (
 
 records as (
     select
-        records.client_id,
-        records.period_start,
-        records.bucket_id,
-        records.quantity,
-        buckets.aggregation,
+        records.*,
         date_diff(
             'day', records.period_start, cast(timezone(buckets.timezone, records.recorded_at) as date)
         ) as day_index
@@ -76,16 +72,15 @@ records as (
     where records.is_bill and not records.is_carry_in
 ),
 
+-- A day's usage is the bucket's records of that day aggregated as CONTRACT 3.3 aggregates
+-- them (sum and count: the assets' usage added up).
 daily as (
     select
         client_id,
         period_start,
         bucket_id,
         day_index,
-        case any_value(aggregation)
-            when 'count' then cast(count(*) as decimal(38, 10))
-            else sum(quantity)
-        end as day_usage
+        {{ usage_of_records() }} as day_usage
     from records
     group by client_id, period_start, bucket_id, day_index
 ),

@@ -4,7 +4,8 @@
 -- the method that seed forecast_methods chose for the bucket's aggregation by backtest:
 -- weekday_profile = U + for each part of a day still to come, the mean usage of that
 -- weekday over the complete days so far (the mean of all complete days when that weekday
--- was not seen yet); with no complete day yet it falls back to run_rate.
+-- was not seen yet); with no complete day yet it falls back to run_rate. Both forecasts are
+-- the macros of forecast.sql, which the backtest (backtest_forecasts) scores.
 with periods as (
     select
         client_id,
@@ -30,67 +31,8 @@ days as (
     select * from {{ ref('int_forecast_daily_usage') }}
 ),
 
-weekday_means as (
-    select
-        client_id,
-        period_start,
-        bucket_id,
-        weekday,
-        sum(day_usage) as usage_total,
-        count(*) as day_count
-    from days
-    where is_complete
-    group by client_id, period_start, bucket_id, weekday
-),
-
-overall_means as (
-    select
-        client_id,
-        period_start,
-        bucket_id,
-        sum(day_usage) as usage_total,
-        count(*) as day_count
-    from days
-    where is_complete
-    group by client_id, period_start, bucket_id
-),
-
--- Each day still to come adds mean * remaining_us / day_us, in exact 1e-12 units.
-remaining_days as (
-    select
-        days.client_id,
-        days.period_start,
-        days.bucket_id,
-        {{ round_div(
-            decimal10_to_units(
-                'coalesce(weekday_means.usage_total, overall_means.usage_total)'
-            ) ~ ' * 100 * cast(days.remaining_us as hugeint)',
-            'cast(days.day_us as hugeint)'
-            ~ ' * coalesce(weekday_means.day_count, overall_means.day_count)'
-        ) }} as remaining_units
-    from days
-    inner join overall_means
-        on
-            days.client_id = overall_means.client_id
-            and days.period_start = overall_means.period_start
-            and days.bucket_id = overall_means.bucket_id
-    left join weekday_means
-        on
-            days.client_id = weekday_means.client_id
-            and days.period_start = weekday_means.period_start
-            and days.bucket_id = weekday_means.bucket_id
-            and days.weekday = weekday_means.weekday
-    where not days.is_complete
-),
-
 weekday_profiles as (
-    select
-        client_id,
-        period_start,
-        bucket_id,
-        {{ micros_to_decimal6(round_div('sum(remaining_units)', '1000000')) }} as remaining_usage
-    from remaining_days
-    group by client_id, period_start, bucket_id
+    {{ weekday_profile_remaining('days', ['client_id', 'period_start', 'bucket_id']) }}
 ),
 
 methods as (
@@ -103,15 +45,13 @@ methods as (
 projected as (
     select
         current_bills.*,
-        case
-            when current_bills.aggregation in ('sum', 'count') and current_bills.elapsed_us > 0
-                then {{ mul_div_round6('current_bills.usage', 'current_bills.length_us', 'current_bills.elapsed_us') }}
-            else current_bills.usage
-        end as projected_usage,
-        case
-            when current_bills.aggregation in ('sum', 'count')
-                then current_bills.usage + weekday_profiles.remaining_usage
-        end as weekday_profile_usage,
+        {{ run_rate_forecast(
+            'current_bills.aggregation', 'current_bills.usage',
+            'current_bills.elapsed_us', 'current_bills.length_us'
+        ) }} as projected_usage,
+        {{ weekday_profile_forecast(
+            'current_bills.aggregation', 'current_bills.usage', 'weekday_profiles.remaining_usage'
+        ) }} as weekday_profile_usage,
         coalesce(methods.method, 'run_rate') as chosen_method
     from current_bills
     left join weekday_profiles

@@ -6,96 +6,10 @@
 -- of its group, compared exactly as 2 * usage > 3 * (lower + upper middle of the others).
 -- Leaving the asset out keeps an outlier from raising its own yardstick, so the rule holds
 -- from 2 assets up (usage > 3 * the other asset's); a lone asset is never flagged.
--- Only the columns read below: the window of `segments` keeps every column of its rows
--- (some GB at 100 million readings), and the fingerprint and invocation id are the widest.
-with bound as (
-    select
-        client_id,
-        period_start,
-        asset_id,
-        source_type,
-        unit_type,
-        recorded_at,
-        value,
-        quantity,
-        user_id,
-        file_name,
-        arrived,
-        row_number,
-        is_carry_in,
-        start_at,
-        window_end_at,
-        aggregation
-    from {{ ref('int_bound_records') }}
-    where is_bill
-),
-
-segments as (
-    select
-        *,
-        greatest(
-            epoch_us(least(
-                coalesce(
-                    lead(recorded_at) over (
-                        partition by client_id, period_start, asset_id, unit_type
-                        order by recorded_at, arrived, file_name, row_number
-                    ),
-                    window_end_at
-                ),
-                window_end_at
-            )) - epoch_us(greatest(recorded_at, start_at)),
-            0
-        ) as held_us
-    from bound
-    where aggregation = 'time_weighted_avg'
-),
-
-simple_usage as (
-    select
-        client_id,
-        period_start,
-        unit_type,
-        asset_id,
-        any_value(source_type) as source_type,
-        any_value(aggregation) as aggregation,
-        case any_value(aggregation)
-            when 'sum' then coalesce(sum(quantity) filter (where not is_carry_in), 0)
-            when 'count' then count(*) filter (where not is_carry_in)
-            when 'max' then coalesce(max(value) filter (where not is_carry_in), 0)
-            when 'latest'
-                then coalesce(
-                    max_by(value, (recorded_at, arrived, file_name, row_number))
-                    filter (where not is_carry_in),
-                    0
-                )
-            when 'unique_count'
-                then count(distinct user_id) filter (where not is_carry_in)
-        end as asset_usage
-    from bound
-    where aggregation in ('sum', 'count', 'max', 'latest', 'unique_count')
-    group by client_id, period_start, unit_type, asset_id
-    having count(*) filter (where not is_carry_in) > 0
-),
-
-weighted_usage as (
-    select
-        client_id,
-        period_start,
-        unit_type,
-        asset_id,
-        any_value(source_type) as source_type,
-        'time_weighted_avg' as aggregation,
-        {{ micros_to_decimal6(round_div(
-            "sum(" ~ decimal10_to_units("value") ~ " * cast(held_us as hugeint))",
-            "cast(epoch_us(any_value(window_end_at)) - epoch_us(any_value(start_at)) as hugeint)"
-            ~ " * 10000"
-        )) }} as asset_usage
-    from segments
-    group by client_id, period_start, unit_type, asset_id
-    having epoch_us(any_value(window_end_at)) > epoch_us(any_value(start_at))
-),
-
-asset_usage as (
+-- Each asset's usage is int_asset_usage's at the bill's horizon: for sum, count, max, latest
+-- and unique_count an asset with records inside the period, for time_weighted_avg every
+-- asset with a level in a non-empty window (a carried-in level counts).
+with asset_usage as (
     select
         client_id,
         period_start,
@@ -103,18 +17,14 @@ asset_usage as (
         asset_id,
         source_type,
         aggregation,
-        {{ money('asset_usage') }} as usage
-    from simple_usage
-    union all
-    select
-        client_id,
-        period_start,
-        unit_type,
-        asset_id,
-        source_type,
-        aggregation,
-        asset_usage as usage
-    from weighted_usage
+        {{ money('usage') }} as usage
+    from {{ ref('int_asset_usage') }}
+    where
+        is_bill
+        and (
+            (aggregation <> 'time_weighted_avg' and records > 0)
+            or (aggregation = 'time_weighted_avg' and window_us > 0)
+        )
 ),
 
 with_totals as (

@@ -2,7 +2,7 @@
 -- <client_id>/<project>) by usage share, to the cent, so that the allocations add up exactly
 -- to the bucket's cost: every share is floored to the cent and the cents left over go one
 -- each to the largest remainders (ties by asset_id). An asset's usage is aggregated as the
--- bucket does (sum of quantities, count of events, or distinct users). A bucket without
+-- bucket does (CONTRACT 3.3 per asset, int_asset_usage). A bucket without
 -- usage (its commit only) puts its whole cost on one '(unallocated)' row.
 with bills as (
     select
@@ -17,32 +17,17 @@ with bills as (
     where source_type = 'services'
 ),
 
-records as (
-    select
-        client_id,
-        period_start,
-        bucket_id,
-        asset_id,
-        aggregation,
-        quantity,
-        user_id
-    from {{ ref('int_bound_records') }}
-    where is_bill and not is_carry_in and bucket_id is not null and source_type = 'services'
-),
-
+-- Each asset's usage in the bucket at the bill (int_asset_usage: the sum of quantities, the
+-- number of events, or its distinct users), for the assets with events in the period.
 asset_usage as (
     select
         client_id,
         period_start,
         bucket_id,
         asset_id,
-        case any_value(aggregation)
-            when 'count' then cast(count(*) as decimal(38, 10))
-            when 'unique_count' then cast(count(distinct user_id) as decimal(38, 10))
-            else cast(sum(quantity) as decimal(38, 10))
-        end as usage
-    from records
-    group by client_id, period_start, bucket_id, asset_id
+        usage
+    from {{ ref('int_asset_usage') }}
+    where is_bill and records > 0 and bucket_id is not null and source_type = 'services'
 ),
 
 weighted as (
