@@ -68,7 +68,7 @@ def _at_least(minimum: int):
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from orchestration.generate import generate_landing
+    from orchestration.generator import generate_landing
 
     started = time.monotonic()
     counts = generate_landing(Path(args.out), scale=args.scale, seed=args.seed, progress=_print)
@@ -489,7 +489,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from orchestration.generate import generate_landing
+    from orchestration.generator import generate_landing
 
     folder = Path(args.dir).resolve()
     landing = folder / "landing"
