@@ -1,0 +1,2 @@
+-- <source>: a reader call
+describe select * from {source}

@@ -1,0 +1,15 @@
+-- <table>: the feed's raw table; <columns>: its contract columns, each varchar;
+-- <extra>: the admin tables' secret_columns column, or nothing
+create table if not exists {table} (
+    content_hash varchar not null,
+    file varchar not null,
+    arrived date not null,
+    row_number bigint not null,
+    loaded_at timestamptz not null,
+    {columns},
+    raw varchar{extra},
+    malformed varchar
+);
+
+-- warehouses made before: the reader's reason for a record it could not split
+alter table {table} add column if not exists malformed varchar;
