@@ -42,7 +42,7 @@ def redact_admin_rows(con: duckdb.DuckDBPyConnection, names: list[str], has_line
         statement(
             "admin_redacted",
             redacted=redacted,
-            raw_line=", _raw_line" if has_line else "",
+            raw_line="_raw_line," if has_line else "",
             line_secret=line_secret,
             secrets=secrets,
         )

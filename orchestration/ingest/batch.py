@@ -122,8 +122,8 @@ def stage_batch(
             source_file=source_file,
             skipped="coalesce(gaps.skipped, 0)" if malformed else "0",
             renumber=renumber,
-            columns=contract_columns(feed, list(names)),
-            raw=raw_json(list(names)),
+            batch_columns=contract_columns(feed, list(names)),
+            batch_raw=raw_json(list(names)),
             nulls=", ".join(f"cast(null as varchar) as {ident(c)}" for c in feed.columns),
             rule=suppressed_by(rules) if rules else "cast(null as varchar)",
         )

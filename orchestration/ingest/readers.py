@@ -73,8 +73,12 @@ def reader(
 
 def parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """The column names of a Parquet file, in order."""
-    source = reader([path], ".parquet")
-    return [row[0] for row in con.execute(statement("describe_source", source=source)).fetchall()]
+    return columns_of(con, reader([path], ".parquet"))
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    """The column names of a table, view or reader call, in order."""
+    return [column[0] for column in con.execute(statement("columns_of", source=source)).description]
 
 
 def text_columns(names: Iterable[str]) -> str:
@@ -136,8 +140,8 @@ def _read_jsonl_into_temp(con: duckdb.DuckDBPyConnection, landed: LandedFile) ->
     keys = {row[0] for row in con.execute(statement("jsonl_keys")).fetchall()}
     names = sorted(keys)
     fields = "".join(
-        f", case when (case when json_valid(line) then json_type(line) = 'OBJECT' end) "
-        f"then json_extract_string(line, {literal('$.' + ident(n))}) end as {ident(n)}"
+        f"case when (case when json_valid(line) then json_type(line) = 'OBJECT' end) "
+        f"then json_extract_string(line, {literal('$.' + ident(n))}) end as {ident(n)}, "
         for n in names
     )
     con.execute(statement("jsonl_landed", fields=fields))

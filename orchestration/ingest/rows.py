@@ -10,7 +10,7 @@ import duckdb
 from orchestration.ingest.admin_rows import redact_admin_rows
 from orchestration.ingest.discovery import LandedFile
 from orchestration.ingest.feeds import Feed
-from orchestration.ingest.readers import column_map
+from orchestration.ingest.readers import column_map, columns_of
 from orchestration.ingest.schema import stage_table
 from orchestration.ingest.statements import ident, statement
 from orchestration.ingest.suppression import (
@@ -48,12 +48,11 @@ def load_rows(
 ) -> tuple[int, int]:
     """Stage the rows of ``_landed`` for the raw table; return (loaded, suppressed)."""
     feed = landed.feed
-    described = con.execute(statement("describe_source", source="_landed")).fetchall()
-    has_line = "_raw_line" in {row[0] for row in described}
+    has_line = "_raw_line" in columns_of(con, "_landed")
     raw = "coalesce(_malformed_line, " + ("_raw_line" if has_line else raw_json(names)) + ")"
     if feed.is_admin:
         redact_admin_rows(con, names, has_line)
-    secret_columns = ", _secret_columns" if feed.is_admin else ""
+    secret_columns = "_secret_columns," if feed.is_admin else ""
     con.execute(
         statement(
             "staged_rows",

@@ -15,9 +15,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = AL
     con.execute(statement("raw_schema"))
     for feed in feeds:
         columns = ",\n".join(f"{ident(c)} varchar" for c in feed.columns)
-        extra = ",\n secret_columns varchar" if feed.is_admin else ""
+        extra = "secret_columns varchar," if feed.is_admin else ""
         con.execute(
-            statement("raw_feed_table", table=raw_table(feed), columns=columns, extra=extra)
+            statement(
+                "raw_feed_table", table=raw_table(feed), column_definitions=columns, extra=extra
+            )
         )
 
 

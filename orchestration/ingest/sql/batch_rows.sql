@@ -1,7 +1,7 @@
 -- every row of a batch, numbered as a file read alone numbers it, with the rule that drops it.
 -- <source_file>: the column naming each row's file; <skipped>: the set-aside records before a
--- row; <renumber>: the as-of join to _malformed_gaps, or nothing; <columns>: the feed's
--- contract columns; <raw>: the raw row's text; <nulls>: the contract columns, null;
+-- row; <renumber>: the as-of join to _malformed_gaps, or nothing; <batch_columns>: the feed's
+-- contract columns; <batch_raw>: the raw row's text; <nulls>: the contract columns, null;
 -- <rule>: the first rule (matching the feed's columns, as for a file read alone) that drops
 -- a row, or null
 create or replace temp view _batch_rows as
@@ -27,8 +27,8 @@ batch_rows as (
         files.file as _file,
         files.arrived as _arrived,
         src._k + {skipped} as _row_number,
-        {columns},
-        {raw} as raw,
+        {batch_columns},
+        {batch_raw} as raw,
         cast(null as varchar) as _malformed
     from read_rows as src
     inner join _batch_files as files on src.{source_file} = files.path

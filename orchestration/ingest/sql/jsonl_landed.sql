@@ -1,7 +1,9 @@
--- <fields>: a comma and each key's value as text, or nothing for a file without objects
+-- <fields>: each key's value as text, each followed by a comma; nothing for a file
+-- without objects
 create or replace temp table _landed_src as
 select
-    _row_number{fields},
+    _row_number,
+    {fields}
     _original as _raw_line,
     cast(null as varchar) as _malformed,
     cast(null as varchar) as _malformed_line

@@ -1,5 +1,6 @@
 -- an empty file: no header, no rows
-create or replace temp table _landed_good as select 1 as _row limit 0;
+create or replace temp table _landed_good as select 1 as _row
+where false;
 
 create or replace temp view _landed as
 select

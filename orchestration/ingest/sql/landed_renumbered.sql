@@ -10,7 +10,8 @@ with good as (
 
 select
     good._k + coalesce(gaps.skipped, 0) as _row_number,
-    good.* exclude (_k, _path),
+    -- EXCLUDE takes the bare names of the columns it leaves out
+    good.* exclude (_k, _path),  -- noqa: RF02
     cast(null as varchar) as _malformed,
     cast(null as varchar) as _malformed_line
 from good

@@ -24,5 +24,5 @@ from (
         _row_number - row_number() over (partition by path order by _row_number) as gap,
         row_number() over (partition by path order by _row_number) as i
     from _malformed
-)
+) as numbered
 group by all;

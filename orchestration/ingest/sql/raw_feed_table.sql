@@ -1,13 +1,14 @@
--- <table>: the feed's raw table; <columns>: its contract columns, each varchar;
--- <extra>: the admin tables' secret_columns column, or nothing
+-- <table>: the feed's raw table; <column_definitions>: its contract columns, each varchar;
+-- <extra>: the admin tables' secret_columns column and a comma, or nothing
 create table if not exists {table} (
     content_hash varchar not null,
     file varchar not null,
     arrived date not null,
     row_number bigint not null,
     loaded_at timestamptz not null,
-    {columns},
-    raw varchar{extra},
+    {column_definitions},
+    raw varchar,
+    {extra}
     malformed varchar
 );
 

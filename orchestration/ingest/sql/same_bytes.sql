@@ -6,10 +6,26 @@ select
     registered.file,
     registered.message
 from (
-    select feed, content_hash, arrived, file_name, file, rows_seen, status, message
+    select
+        feed,
+        content_hash,
+        arrived,
+        file_name,
+        file,
+        rows_seen,
+        status,
+        message
     from raw.file_manifest
     union all
-    select feed, content_hash, arrived, file_name, file, rows_seen, status, message
+    select
+        feed,
+        content_hash,
+        arrived,
+        file_name,
+        file,
+        rows_seen,
+        status,
+        message
     from _stage_manifest
 ) as registered
 where registered.feed = $feed and registered.content_hash = $content_hash

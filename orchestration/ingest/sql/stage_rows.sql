@@ -1,5 +1,5 @@
 -- <stage>: the feed's staging table; <columns>: its contract columns;
--- <secret_columns>: a comma and _secret_columns (admin tables), or nothing;
+-- <secret_columns>: _secret_columns and a comma (admin tables), or nothing;
 -- <keep>: which rows are kept (the suppressed ones are not)
 insert into {stage}
 select
@@ -9,7 +9,8 @@ select
     _row_number,
     $loaded_at,
     {columns},
-    raw{secret_columns},
+    raw,
+    {secret_columns}
     _malformed
 from _rows
 where {keep}

@@ -2,7 +2,7 @@
 select
     rule,
     count(*) as rows_suppressed
-from (select {rule} as rule from _rows)
+from (select {rule} as rule from _rows) as rules
 where rule is not null
 group by all
 order by 1

@@ -1,2 +1,0 @@
--- <source>: a reader call
-describe select * from {source}
