@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from orchestration.digest import text_digest
 from orchestration.generator.bad_rows import Tally
 from orchestration.generator.catalog import (
     ASSETS,
@@ -199,7 +199,7 @@ API_KEYS = (
 def _api_key_rows(plan: Plan, day: date) -> list[list[object]]:
     rows = []
     for key_id, name, role, client_id in API_KEYS:
-        key_hash = hashlib.sha256(f"{plan.seed}:{key_id}".encode()).hexdigest()
+        key_hash = text_digest(f"{plan.seed}:{key_id}")
         rotated = key_id == "key-ingest-01" and day >= USERS_CHANGED_DAY
         last_used = min(day, USAGE_END).isoformat() + "T06:00:00Z"
         rows.append([key_id, name, role, client_id, key_hash, _bool(not rotated), last_used])
