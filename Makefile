@@ -22,6 +22,7 @@ lint: install
 	$(BIN)/ruff check orchestration tests benchmarks
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
 	TALLYHOUSE_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models tests/dbt
+	$(BIN)/sqlfluff lint orchestration/ingest/sql --templater placeholder
 
 test: lint
 	$(PY) -m pytest -q

@@ -175,7 +175,7 @@ def landing_zones(
     """(label, landing zone) to backtest: ``landing`` itself, or one generated zone per seed."""
     if not seeds:
         return [(landing.name, landing)]
-    from orchestration.generate import generate_landing
+    from orchestration.generator import generate_landing
 
     zones = []
     for seed in seeds:

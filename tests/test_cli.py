@@ -285,11 +285,11 @@ def test_without_dagster_home_runs_go_to_the_repository_instance(
 ) -> None:
     """A fresh clone has no ``.dagster_home`` yet: ``make demo`` (no DAGSTER_HOME) must
     create it rather than fail."""
-    from orchestration import cli
+    from orchestration.cli import instance as cli
 
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setattr(cli, "REPO_ROOT", tmp_path)
-    with cli._instance() as instance:
+    with cli.dagster_instance() as instance:
         assert instance.get_runs() == []
     assert (tmp_path / ".dagster_home").is_dir()
 
@@ -304,7 +304,7 @@ def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
     from dagster._core.storage.event_log.sqlite import sqlite_event_log
     from sqlalchemy.pool import NullPool
 
-    from orchestration import cli
+    from orchestration.cli import instance as cli
 
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setattr(cli, "REPO_ROOT", tmp_path)
@@ -313,14 +313,14 @@ def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
     def counted() -> int:
         return 1
 
-    with cli._instance() as instance:
+    with cli.dagster_instance() as instance:
         for _ in range(2):
             assert materialize([counted], instance=instance).success
     a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
     first = sqlite_event_log.create_engine(a, poolclass=NullPool)
     assert sqlite_event_log.create_engine(a, poolclass=NullPool) is first
     assert sqlite_event_log.create_engine(b, poolclass=NullPool) is not first
-    with cli._instance() as reopened:
+    with cli.dagster_instance() as reopened:
         runs = reopened.get_runs()
         assert len(runs) == 2
         latest = reopened.get_latest_materialization_event(AssetKey("counted"))

@@ -44,7 +44,7 @@ def ensure_chromium() -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from orchestration.dashboards.build import build_dashboards
-    from orchestration.generate import generate_landing
+    from orchestration.generator import generate_landing
     from orchestration.publication import publish
     from tests.pipeline import build_marts
 

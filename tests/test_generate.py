@@ -24,7 +24,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.generate import generate_landing
+from orchestration.generator import generate_landing
 from orchestration.ingest.loader import SECRET_PATTERN
 
 TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.generate import generate_landing
+from orchestration.generator import generate_landing
 from tests.pipeline import build_marts, read
 
 DAYS = ("2026-11-03T00:00:00Z", "2026-11-05T00:00:00Z")

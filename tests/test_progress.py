@@ -1,4 +1,4 @@
-"""The run's terminal view (orchestration/progress.py), fed by hand."""
+"""The run's terminal view (orchestration/cli/progress.py), fed by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from types import SimpleNamespace
 
-from orchestration.progress import RunProgress, phase_of_step
+from orchestration.cli.progress import RunProgress, phase_of_step
 
 
 def _record(

@@ -49,7 +49,7 @@ def _reader(command: str, target: Path, stop: Path, out: Path) -> subprocess.Pop
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from orchestration.generate import generate_landing
+    from orchestration.generator import generate_landing
 
     root = tmp_path_factory.mktemp("publication")
     generate_landing(root / "landing", scale=3000, seed=7, progress=lambda _: None)

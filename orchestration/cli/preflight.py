@@ -67,10 +67,15 @@ def check_not_locked(warehouse: Path) -> None:
     """Open the warehouse for writing once: DuckDB refuses while another process holds it."""
     import duckdb
 
+    from orchestration.warehouse import connect
+    from orchestration.warehouse_lock import WarehouseBusy
+
     if not warehouse.exists():
         return
     try:
-        duckdb.connect(str(warehouse)).close()
+        connect(warehouse, lock_timeout=0).close()
+    except WarehouseBusy as busy:
+        raise SettingsError(str(busy)) from None
     except duckdb.Error as exc:
         raise SettingsError(describe_duckdb_error(exc, warehouse)) from None
 

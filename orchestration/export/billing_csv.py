@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.warehouse import connect_read_only
+
 EXPORT_COLUMNS = (
     "client_id",
     "bucket_id",
@@ -68,7 +70,7 @@ def export_period(
 ) -> list[tuple[Path, int]]:
     """Write ``<out>/<YYYY-MM>_<unit_type>.csv`` per unit type; return (file, rows) pairs.
     One folder holds one client's export (or every client's): never a mix of two."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect_read_only(warehouse)
     try:
         if period:
             if not re.fullmatch(r"\d{4}-\d{2}", period):

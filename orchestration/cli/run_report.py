@@ -24,11 +24,13 @@ def failing_rows(warehouse: Path, check_names: list[str]) -> dict[str, list[str]
     file (and row), as ``file F row R``."""
     import duckdb
 
+    from orchestration.warehouse import connect_read_only
+
     found: dict[str, list[str]] = {}
     if not warehouse.exists() or not check_names:
         return found
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = connect_read_only(warehouse)
     except duckdb.Error:
         return found
     try:
@@ -64,8 +66,10 @@ def failing_rows(warehouse: Path, check_names: list[str]) -> dict[str, list[str]
 def _mart_tables(warehouse: Path) -> set[str]:
     import duckdb
 
+    from orchestration.warehouse import connect_read_only
+
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = connect_read_only(warehouse)
     except duckdb.Error:
         return set()
     try:

@@ -1,0 +1,2 @@
+drop table if exists _rejects;
+drop table if exists _rejects_scan;

@@ -1,0 +1,3 @@
+delete from {stage};
+delete from _stage_manifest;
+delete from _stage_suppressed;

@@ -1,0 +1,2 @@
+drop view _batch_rows;
+drop table _batch_src;

@@ -1,0 +1,2 @@
+select 1 from raw.file_manifest
+where feed = $feed and file = $file

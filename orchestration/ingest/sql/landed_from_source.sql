@@ -1,0 +1,1 @@
+create or replace temp view _landed as select * from _landed_src

@@ -1,0 +1,1 @@
+select file from raw.file_manifest
