@@ -200,7 +200,7 @@ def test_every_check_says_what_it_protects_under_a_readable_name() -> None:
 
 
 def test_dbt_check_names_are_cut_to_sixty_characters() -> None:
-    from orchestration.defs.dbt_docs import short_check_name
+    from orchestration.defs.transform.docs import short_check_name
 
     test = {
         "name": "unique_combination_int_forecast_daily_usage_client_id__bucket_id__period_start"
