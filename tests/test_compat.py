@@ -47,13 +47,15 @@ def test_dbt_processes_get_the_run_settings_without_touching_os_environ(
 
     monkeypatch.setattr(dbt_cli_invocation.subprocess, "Popen", popen)
     environ = dict(os.environ)
-    with compat.dbt_subprocess_env({"TALLYHOUSE_AS_OF": "2026-03-03T12:00:00+00:00"}):
-        with pytest.raises(_Started) as started:
-            dbt_cli_invocation.DbtCliInvocation.run(
-                args=["dbt", "build"], env={"DBT_LOG_FORMAT": "json"}, manifest={},
-                dagster_dbt_translator=None, project_dir=tmp_path, target_path=tmp_path,
-                raise_on_error=True, context=None, adapter=None, cli_version=None,
-            )
+    with (
+        compat.dbt_subprocess_env({"TALLYHOUSE_AS_OF": "2026-03-03T12:00:00+00:00"}),
+        pytest.raises(_Started) as started,
+    ):
+        dbt_cli_invocation.DbtCliInvocation.run(
+            args=["dbt", "build"], env={"DBT_LOG_FORMAT": "json"}, manifest={},
+            dagster_dbt_translator=None, project_dir=tmp_path, target_path=tmp_path,
+            raise_on_error=True, context=None, adapter=None, cli_version=None,
+        )
     assert started.value.env == {
         "DBT_LOG_FORMAT": "json", "TALLYHOUSE_AS_OF": "2026-03-03T12:00:00+00:00",
     }

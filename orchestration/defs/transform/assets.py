@@ -26,8 +26,8 @@ from orchestration.defs.transform.resource import TallyhouseDbtCliResource
 from orchestration.defs.transform.translator import translator
 from orchestration.ingest.feeds import FEEDS_BY_NAME
 from orchestration.settings import Settings
-from orchestration.warehouse import WarehouseResource
-from orchestration.warehouse_lock import WarehouseBusy, wait_for_warehouse
+from orchestration.warehouse import WarehouseResource, wait_until_writable
+from orchestration.warehouse_lock import WarehouseBusy
 
 
 @dbt_assets(
@@ -55,7 +55,7 @@ def tallyhouse_dbt(
         args.append("--full-refresh")
     # dbt fails at once when another process holds the file: wait for it here first.
     try:
-        wait_for_warehouse(settings.warehouse, settings.lock_timeout, settings.publication_dir)
+        wait_until_writable(settings.warehouse, settings.lock_timeout, settings.publication_dir)
     except WarehouseBusy as busy:
         raise Failure(description=str(busy)) from None
     # The run's settings (its as-of time among them) reach dbt as the environment of the
