@@ -27,9 +27,9 @@ from orchestration.warehouse import WarehouseResource
 
 
 class TallyhouseSettings(ConfigurableResource):
-    """The landing zone, the grace hours and the dbt threads, beside the warehouse."""
+    """The landing zone, the grace hours and the dbt threads: the settings beside the
+    warehouse's."""
 
-    warehouse: WarehouseResource
     landing: str
     grace_hours: int = DEFAULT_GRACE_HOURS
     dbt_threads: int = DEFAULT_DBT_THREADS
@@ -38,7 +38,6 @@ class TallyhouseSettings(ConfigurableResource):
     @classmethod
     def from_settings(cls, settings: Settings) -> TallyhouseSettings:
         return cls(
-            warehouse=WarehouseResource.from_settings(settings),
             landing=str(settings.landing),
             grace_hours=settings.grace_hours,
             dbt_threads=settings.dbt_threads,
@@ -49,9 +48,8 @@ class TallyhouseSettings(ConfigurableResource):
     def landing_path(self) -> Path:
         return Path(self.landing)
 
-    def at(self, as_of: datetime) -> Settings:
-        """These settings as of ``as_of``."""
-        warehouse = self.warehouse
+    def at(self, as_of: datetime, warehouse: WarehouseResource) -> Settings:
+        """These settings and the warehouse's, as of ``as_of``."""
         return Settings(
             landing=self.landing_path,
             warehouse=warehouse.file,
@@ -66,17 +64,19 @@ class TallyhouseSettings(ConfigurableResource):
             lock_wait_seconds=self.lock_wait_seconds,
         )
 
-    def for_run(self, context) -> Settings:
+    def for_run(self, context, warehouse: WarehouseResource) -> Settings:
         """The settings of the run ``context`` belongs to, as of its as-of time
         (``settings.run_as_of``: its tag, else ``TALLYHOUSE_AS_OF``, else its creation)."""
         run = context.run
         record = context.instance.get_run_record_by_id(run.run_id)
         created = record.create_timestamp if record is not None else None
-        return self.at(run_as_of(run.tags, created))
+        return self.at(run_as_of(run.tags, created), warehouse)
 
 
 def settings_resources(settings: Settings | None = None) -> dict[str, ConfigurableResource]:
     """The ``warehouse`` and ``tallyhouse`` resources of ``settings`` (default: read now)."""
     settings = settings or load_settings()
-    tallyhouse = TallyhouseSettings.from_settings(settings)
-    return {"warehouse": tallyhouse.warehouse, "tallyhouse": tallyhouse}
+    return {
+        "warehouse": WarehouseResource.from_settings(settings),
+        "tallyhouse": TallyhouseSettings.from_settings(settings),
+    }

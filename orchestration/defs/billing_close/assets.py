@@ -223,7 +223,7 @@ def close_months(
 def period_closes(
     context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    settings = tallyhouse.for_run(context)
+    settings = tallyhouse.for_run(context, warehouse)
     keys = CLOSE_MONTHS.get_partition_keys_in_range(context.partition_key_range)
     months = [date.fromisoformat(f"{key}-01") for key in keys]
     context.log.info(f"closing {keys[0]} .. {keys[-1]} as of {settings.as_of_iso}")

@@ -93,7 +93,7 @@ _BOOKKEEPING_SPECS = (AssetSpec(
 def ingest_landing_zone(
     context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
 ):
-    settings = tallyhouse.for_run(context)
+    settings = tallyhouse.for_run(context, warehouse)
     since, as_of = None, settings.as_of
     if context.has_partition_key or context.has_partition_key_range:
         days = context.partition_key_range

@@ -23,6 +23,7 @@ from orchestration.defs.constants import PERIOD_CLOSES, PUBLISH_JOB, WAREHOUSE_P
 from orchestration.defs.resources import TallyhouseSettings
 from orchestration.defs.transform.assets import tallyhouse_dbt
 from orchestration.digest import files_digest
+from orchestration.warehouse import WarehouseResource
 
 PUBLICATION_GROUP = "publication"
 PUBLISHED_MARTS = AssetKey(["published", "marts"])
@@ -72,11 +73,11 @@ def mart_keys() -> list[AssetKey]:
     ),
 )
 def published_marts(
-    context: AssetExecutionContext, tallyhouse: TallyhouseSettings
+    context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
 ) -> MaterializeResult:
     from orchestration.publication import publish
 
-    settings = tallyhouse.for_run(context)
+    settings = tallyhouse.for_run(context, warehouse)
     publication = publish(
         settings.warehouse,
         settings.publication_dir,
@@ -115,11 +116,11 @@ def published_marts(
     ),
 )
 def published_dashboards(
-    context: AssetExecutionContext, tallyhouse: TallyhouseSettings
+    context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
 ) -> MaterializeResult:
     from orchestration.dashboards.build import build_dashboards
 
-    settings = tallyhouse.for_run(context)
+    settings = tallyhouse.for_run(context, warehouse)
     result = build_dashboards(settings.publication_dir)
     context.log.info(f"dashboards written to {result.index}")
     return MaterializeResult(

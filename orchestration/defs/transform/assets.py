@@ -44,7 +44,7 @@ def tallyhouse_dbt(
     tallyhouse: TallyhouseSettings,
     warehouse: WarehouseResource,
 ):
-    settings = tallyhouse.for_run(context)
+    settings = tallyhouse.for_run(context, warehouse)
     context.log.info(f"dbt build as of {settings.as_of_iso} into {settings.warehouse}")
     # dbt unit tests are code tests: the test suite runs them, production runs do not.
     args = ["build", "--exclude", "test_type:unit"]
