@@ -21,6 +21,9 @@ from dagster._core.storage.tags import (  # noqa: F401  (re-exported)
 # dagster-dbt's DbtCliResource method that loads dbt's adapter in the Dagster process before
 # every dbt command; the project's resource overrides it to do nothing.
 DBT_CORE_ADAPTER_HOOK = "_initialize_dbt_core_adapter"
+# dagster-dbt's DbtCliResource property that asks the dbt executable for its version; the
+# project's resource reads the installed dbt-core package instead.
+DBT_CLI_VERSION = "_cli_version"
 
 
 def sqlite_storage_modules() -> tuple[ModuleType, ...]:

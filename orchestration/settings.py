@@ -104,6 +104,8 @@ class Settings:
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    full_refresh: bool = False  # TALLYHOUSE_FULL_REFRESH=1: rebuild the incremental models
+    column_lineage: bool = True  # TALLYHOUSE_COLUMN_LINEAGE=0: no column schema and lineage
 
     @property
     def publication_dir(self) -> Path:
@@ -136,6 +138,10 @@ class Settings:
             env["TALLYHOUSE_PUBLISH_DIR"] = str(self.publish_dir)
         if self.temp_directory is not None:
             env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
+        if self.full_refresh:
+            env["TALLYHOUSE_FULL_REFRESH"] = "1"
+        if not self.column_lineage:
+            env["TALLYHOUSE_COLUMN_LINEAGE"] = "0"
         return env
 
 
@@ -237,6 +243,8 @@ def load_settings(
         lock_timeout=parse_lock_timeout(
             lock_timeout if lock_timeout is not None else env.get("TALLYHOUSE_LOCK_TIMEOUT")
         ),
+        full_refresh=env.get("TALLYHOUSE_FULL_REFRESH", "").strip() == "1",
+        column_lineage=env.get("TALLYHOUSE_COLUMN_LINEAGE", "").strip() != "0",
     )
 
 

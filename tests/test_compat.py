@@ -75,3 +75,15 @@ def test_the_project_resource_skips_the_adapter_hook() -> None:
     hook = getattr(TallyhouseDbtCliResource, compat.DBT_CORE_ADAPTER_HOOK)
     assert hook is not getattr(DbtCliResource, compat.DBT_CORE_ADAPTER_HOOK)
     assert hook(None, ["build"]) is None
+
+
+def test_the_project_resource_reads_the_dbt_version_from_the_package() -> None:
+    import importlib.metadata
+
+    from orchestration.defs.transform.manifest import dbt_project
+    from orchestration.defs.transform.resource import TallyhouseDbtCliResource
+
+    assert compat.DBT_CLI_VERSION in vars(DbtCliResource)  # the name dagster-dbt reads
+    resource = TallyhouseDbtCliResource(project_dir=dbt_project)
+    version = getattr(resource, compat.DBT_CLI_VERSION)
+    assert str(version) == importlib.metadata.version("dbt-core")

@@ -4,8 +4,8 @@
 ``tallyhouse run``, else ``TALLYHOUSE_*`` variables, else defaults) and hands them to the
 assets, checks, sensors and schedules as two resources: ``warehouse`` (the DuckDB file and
 its limits, ``orchestration.warehouse.WarehouseResource``) and ``tallyhouse`` (the landing
-zone, the grace hours and the dbt threads). Only the as-of time differs from run to run:
-``TallyhouseSettings.for_run`` reads it from the run's tags.
+zone, the grace hours, the dbt threads and the two switches). Only the as-of time differs
+from run to run: ``TallyhouseSettings.for_run`` reads it from the run's tags.
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from orchestration.warehouse import WarehouseResource
 
 
 class TallyhouseSettings(ConfigurableResource):
-    """The landing zone, the grace hours and the dbt threads: the settings beside the
-    warehouse's."""
+    """The landing zone, the grace hours, the dbt threads and the switches (full refresh,
+    column lineage): the settings beside the warehouse's."""
 
     landing: str
     grace_hours: int = DEFAULT_GRACE_HOURS
     dbt_threads: int = DEFAULT_DBT_THREADS
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    full_refresh: bool = False
+    column_lineage: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TallyhouseSettings:
@@ -42,6 +44,8 @@ class TallyhouseSettings(ConfigurableResource):
             grace_hours=settings.grace_hours,
             dbt_threads=settings.dbt_threads,
             lock_wait_seconds=settings.lock_wait_seconds,
+            full_refresh=settings.full_refresh,
+            column_lineage=settings.column_lineage,
         )
 
     @property
@@ -62,6 +66,8 @@ class TallyhouseSettings(ConfigurableResource):
             lock_timeout=warehouse.lock_timeout,
             temp_directory=Path(warehouse.temp_directory) if warehouse.temp_directory else None,
             lock_wait_seconds=self.lock_wait_seconds,
+            full_refresh=self.full_refresh,
+            column_lineage=self.column_lineage,
         )
 
     def for_run(self, context, warehouse: WarehouseResource) -> Settings:

@@ -4,7 +4,6 @@ dbt tests become asset checks; ``dbt build`` skips every model downstream of a f
 test of severity error, so a failing check leaves the billing marts as they were.
 """
 
-import os
 import time
 
 from dagster import (
@@ -48,7 +47,7 @@ def tallyhouse_dbt(
     context.log.info(f"dbt build as of {settings.as_of_iso} into {settings.warehouse}")
     # dbt unit tests are code tests: the test suite runs them, production runs do not.
     args = ["build", "--exclude", "test_type:unit"]
-    if full_refresh_requested():
+    if settings.full_refresh:  # TALLYHOUSE_FULL_REFRESH=1 (tallyhouse run --full-refresh)
         # The incremental models (usage records, bound records, bucket usage) rebuilt from
         # scratch; the marts come out the same, only slower.
         context.log.info("full refresh: the incremental models are rebuilt from scratch")
@@ -62,7 +61,9 @@ def tallyhouse_dbt(
     # dbt process (profiles.yml and macro run_parameter read them).
     with compat.dbt_subprocess_env(settings.env()):
         invocation = dbt.cli(args, context=context)
-        if column_metadata_enabled():
+        # column schema and lineage on each model's materialization (one catalog query after
+        # the build); TALLYHOUSE_COLUMN_LINEAGE=0 turns them off
+        if settings.column_lineage:
             yield from _with_columns(invocation, settings, context)
         else:
             yield from invocation.stream()
@@ -125,14 +126,3 @@ def ingest_observations(settings: Settings, warehouse: WarehouseResource):
             "(per file: marts.ingest_log)",
             metadata=metadata,
         )
-
-
-def full_refresh_requested() -> bool:
-    """``TALLYHOUSE_FULL_REFRESH=1`` (``tallyhouse run --full-refresh``) rebuilds every model."""
-    return os.environ.get("TALLYHOUSE_FULL_REFRESH", "") not in ("", "0")
-
-
-def column_metadata_enabled() -> bool:
-    """Column schema and lineage on each model's materialization (one catalog query after
-    the build); TALLYHOUSE_COLUMN_LINEAGE=0 turns them off."""
-    return os.environ.get("TALLYHOUSE_COLUMN_LINEAGE", "1") != "0"

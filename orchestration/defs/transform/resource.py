@@ -30,7 +30,7 @@ class TallyhouseDbtCliResource(DbtCliResource):
     (``columns.with_column_metadata``), so the adapter is never loaded."""
 
     @functools.cached_property
-    def _cli_version(self) -> version.Version:
+    def _cli_version(self) -> version.Version:  # compat.DBT_CLI_VERSION
         """dbt-core's version, read from the installed package: dagster-dbt asks the dbt
         executable (``dbt --version``, 5 to 9 s of the run) to tell dbt Core from the Fusion
         engine. The executable is the dbt of this environment (``dbt_executable``)."""
