@@ -28,7 +28,7 @@ test: lint
 	$(PY) -m pytest -q
 
 ui: install
-	$(PY) -c 'from orchestration.cli import _prepare_dbt_manifest; _prepare_dbt_manifest()'
+	$(PY) -c 'from orchestration.defs.transform.manifest import prepare_dbt_manifest; prepare_dbt_manifest()'
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev --port $(UI_PORT)
 
 clean:

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from orchestration.settings import REPO_ROOT
+from orchestration.warehouse import connect_read_only
 
 MARTS_DIR = REPO_ROOT / "models" / "marts"
 REFERENCE_PATH = REPO_ROOT / "docs" / "marts.md"
@@ -81,7 +81,7 @@ def load_marts(marts_dir: Path = MARTS_DIR) -> list[Mart]:
 
 def column_types(warehouse: Path) -> dict[str, dict[str, str]]:
     """{mart: {column: type}} of schema marts in ``warehouse``, in the tables' column order."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect_read_only(warehouse)
     try:
         rows = con.execute(
             "select table_name, column_name, data_type from information_schema.columns"

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse_lock import retry_while_locked
+from orchestration.warehouse import attach, connect_memory
 
 KEEP = 7  # publications kept, the current one included
 PUBLICATIONS = "publications"
@@ -252,17 +252,11 @@ def publish(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        con = duckdb.connect(":memory:")
+        con = connect_memory()
         try:
-            con.execute(f"attach {_literal(str(staging / DATABASE))} as publication")
-            retry_while_locked(
-                lambda: con.execute(
-                    f"attach {_literal(str(warehouse))} as warehouse (read_only)"
-                ),
-                warehouse,
-                lock_timeout,
-                publish_dir,
-            )
+            attach(con, staging / DATABASE, "publication")
+            attach(con, warehouse, "warehouse", read_only=True, lock_timeout=lock_timeout,
+                   publish_dir=publish_dir)
             marts = _copy_marts(con, staging)
             counted = mart_checksums(con, {m: f"publication.marts.{_name(m)}" for m in marts})
             con.execute("detach publication")

@@ -7,7 +7,6 @@ line always materialize the same warehouse from the same landing zone.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import sys
@@ -15,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from orchestration.digest import files_digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -56,11 +57,7 @@ def macros_digest() -> str:
     incremental models key their rows on both (macro ``code_digest``), so that a changed
     macro recomputes their rows.
     """
-    digest = hashlib.sha256()
-    for path in sorted((DBT_PROJECT_DIR / "macros").rglob("*.sql")):
-        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_digest((DBT_PROJECT_DIR / "macros").rglob("*.sql"), DBT_PROJECT_DIR, 16)
 
 
 def dbt_run_parameters(as_of_iso: str, grace_hours: int) -> dict[str, str]:
@@ -107,6 +104,8 @@ class Settings:
     temp_directory: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    full_refresh: bool = False  # TALLYHOUSE_FULL_REFRESH=1: rebuild the incremental models
+    column_lineage: bool = True  # TALLYHOUSE_COLUMN_LINEAGE=0: no column schema and lineage
 
     @property
     def publication_dir(self) -> Path:
@@ -139,6 +138,10 @@ class Settings:
             env["TALLYHOUSE_PUBLISH_DIR"] = str(self.publish_dir)
         if self.temp_directory is not None:
             env["TALLYHOUSE_TEMP_DIRECTORY"] = str(self.temp_directory)
+        if self.full_refresh:
+            env["TALLYHOUSE_FULL_REFRESH"] = "1"
+        if not self.column_lineage:
+            env["TALLYHOUSE_COLUMN_LINEAGE"] = "0"
         return env
 
 
@@ -240,6 +243,8 @@ def load_settings(
         lock_timeout=parse_lock_timeout(
             lock_timeout if lock_timeout is not None else env.get("TALLYHOUSE_LOCK_TIMEOUT")
         ),
+        full_refresh=env.get("TALLYHOUSE_FULL_REFRESH", "").strip() == "1",
+        column_lineage=env.get("TALLYHOUSE_COLUMN_LINEAGE", "").strip() != "0",
     )
 
 
@@ -260,14 +265,27 @@ def parse_lock_timeout(value: float | str | None) -> float:
     return seconds
 
 
-def load_run_settings(tags: Mapping[str, str], created: datetime | None = None) -> Settings:
-    """Settings of one Dagster run, whose as-of time is fixed for all its steps.
+def _run_as_of_text(tags: Mapping[str, str], created: datetime | None) -> str | None:
+    as_of = tags.get(AS_OF_TAG) or os.environ.get("TALLYHOUSE_AS_OF")
+    if not as_of and created is not None:
+        as_of = created.astimezone(UTC).replace(microsecond=0).isoformat()
+    return as_of or None
+
+
+def run_as_of(tags: Mapping[str, str], created: datetime | None = None) -> datetime:
+    """The as-of time of one Dagster run, fixed for all its steps.
 
     The run's ``tallyhouse/as_of`` tag wins (set by ``tallyhouse run``, the sensor and the
     schedules); else ``TALLYHOUSE_AS_OF``; else the time the run was created, so that a run
     launched by hand from the UI ingests and rates as of one instant.
     """
-    as_of = tags.get(AS_OF_TAG) or os.environ.get("TALLYHOUSE_AS_OF")
-    if not as_of and created is not None:
-        as_of = created.astimezone(UTC).replace(microsecond=0).isoformat()
-    return load_settings(as_of=as_of or None)
+    text = _run_as_of_text(tags, created)
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        raise SettingsError(f"{AS_OF_TAG}: {exc}") from None
+
+
+def load_run_settings(tags: Mapping[str, str], created: datetime | None = None) -> Settings:
+    """Settings of one Dagster run, as of ``run_as_of``."""
+    return load_settings(as_of=_run_as_of_text(tags, created))

@@ -60,6 +60,43 @@ def connect_read_only(
     return con
 
 
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory session with the UTC session time zone, to attach database files to."""
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    database: Path,
+    alias: str,
+    *,
+    read_only: bool = False,
+    lock_timeout: float | None = None,
+    publish_dir: Path | None = None,
+) -> None:
+    """Attach ``database`` to ``con`` as ``alias``; with ``lock_timeout``, waiting while
+    another process holds the file (``warehouse_lock.retry_while_locked``)."""
+    sql = f"attach {_literal(str(database))} as {alias}" + (" (read_only)" if read_only else "")
+    if lock_timeout is None:
+        con.execute(sql)
+    else:
+        retry_while_locked(lambda: con.execute(sql), database, lock_timeout, publish_dir)
+
+
+def wait_until_writable(
+    warehouse: Path, timeout: float, publish_dir: Path | None = None
+) -> None:
+    """Return once this process can open ``warehouse`` for writing (it is closed again);
+    ``WarehouseBusy`` once ``timeout`` seconds have passed."""
+    if not warehouse.exists():
+        return
+    retry_while_locked(
+        lambda: duckdb.connect(str(warehouse)), warehouse, timeout, publish_dir
+    ).close()
+
+
 class WarehouseResource(ConfigurableResource):
     """The DuckDB warehouse file and the limits every connection to it gets."""
 

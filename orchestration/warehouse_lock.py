@@ -86,10 +86,8 @@ def retry_while_locked(
 def wait_for_warehouse(
     warehouse: Path, timeout: float, publish_dir: Path | None = None
 ) -> None:
-    """Return once this process can open ``warehouse`` for writing (it is closed again)."""
-    if not warehouse.exists():
-        return
-    con = retry_while_locked(
-        lambda: duckdb.connect(str(warehouse)), warehouse, timeout, publish_dir
-    )
-    con.close()
+    """Return once this process can open ``warehouse`` for writing
+    (``warehouse.wait_until_writable``)."""
+    from orchestration.warehouse import wait_until_writable
+
+    wait_until_writable(warehouse, timeout, publish_dir)

@@ -1,4 +1,4 @@
-"""Column schema and lineage from one catalog query (orchestration/defs/dbt_columns.py)."""
+"""Column schema and lineage from one catalog query (orchestration/defs/transform/columns.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.dbt_columns import lineage_key, read_columns
+from orchestration.defs.transform.columns import lineage_key, read_columns
 
 MANIFEST = {
     "parent_map": {"model.p.bills": ["model.p.usage"]},

@@ -200,7 +200,7 @@ def test_every_check_says_what_it_protects_under_a_readable_name() -> None:
 
 
 def test_dbt_check_names_are_cut_to_sixty_characters() -> None:
-    from orchestration.defs.dbt_docs import short_check_name
+    from orchestration.defs.transform.docs import short_check_name
 
     test = {
         "name": "unique_combination_int_forecast_daily_usage_client_id__bucket_id__period_start"
@@ -257,3 +257,27 @@ def test_publication_comes_after_every_mart_and_the_dashboards_after_it() -> Non
     for job in ("materialize_all", "nightly_rating"):
         selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
         assert {published, dashboards} <= selected, job
+
+
+def test_loading_the_definitions_parses_nothing_and_writes_no_environment() -> None:
+    """Even under ``dagster dev`` (DAGSTER_IS_DEV_CLI): the manifest is the one prepared
+    beforehand, and the process environment (PATH included) is left as it was."""
+    from orchestration.defs.transform.manifest import dbt_project
+
+    manifest = dbt_project.manifest_path
+    before = manifest.stat().st_mtime_ns
+    code = (
+        "import os; before = dict(os.environ); "
+        "from orchestration.definitions import defs; "
+        "assert dict(os.environ) == before, set(os.environ.items()) ^ set(before.items()); "
+        "print(len(defs.resolve_asset_graph().get_all_asset_keys()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
+             "DAGSTER_IS_DEV_CLI": "1", "DO_NOT_TRACK": "1"},
+        check=False, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert int(result.stdout.split()[-1]) > 90
+    assert manifest.stat().st_mtime_ns == before

@@ -33,15 +33,15 @@ from dagster import (
     build_sensor_context,
 )
 
-from orchestration.defs.automation import (
+from orchestration.defs.billing_close.automation import (
     build_finalize_schedule,
     close_request,
-    files_run_key,
     finalization_cron,
-    landing_zone_sensor,
-    nightly_rating_schedule,
 )
-from orchestration.defs.freshness import latest_finalized_period, period_cutoff
+from orchestration.defs.cutoff import latest_finalized_period, period_cutoff
+from orchestration.defs.ingest.sensor import files_run_key, landing_zone_sensor
+from orchestration.defs.resources import settings_resources
+from orchestration.defs.transform.nightly import nightly_rating_schedule
 from orchestration.settings import REPO_ROOT, load_run_settings
 from tests.pipeline import BUCKETS, READINGS, build_marts, read, write_csv
 from tests.test_money_flows import _landing
@@ -73,7 +73,9 @@ BILLING_MARTS = (
 
 
 def _tick(cursor: str | None):
-    return landing_zone_sensor.evaluate_tick(build_sensor_context(cursor=cursor))
+    return landing_zone_sensor.evaluate_tick(
+        build_sensor_context(cursor=cursor, resources=settings_resources())
+    )
 
 
 def test_sensor_requests_one_run_per_new_set_of_files_and_never_twice(
@@ -153,7 +155,7 @@ def test_monthly_schedule_finalizes_the_previous_period_after_its_cutoff(
 
     tick = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
     (request,) = schedule.evaluate_tick(
-        build_schedule_context(scheduled_execution_time=tick)
+        build_schedule_context(scheduled_execution_time=tick, resources=settings_resources())
     ).run_requests
     assert request.run_key == "finalize-2026-02"
     assert request.tags["tallyhouse/period"] == "2026-02"
@@ -164,7 +166,10 @@ def test_monthly_schedule_finalizes_the_previous_period_after_its_cutoff(
 
     # a tick before February's cutoff in the latest zone (Mar 3 12:00 UTC) bills nothing
     early = schedule.evaluate_tick(
-        build_schedule_context(scheduled_execution_time=datetime(2026, 3, 3, 11, 59, tzinfo=UTC))
+        build_schedule_context(
+            scheduled_execution_time=datetime(2026, 3, 3, 11, 59, tzinfo=UTC),
+            resources=settings_resources(),
+        )
     )
     assert early.run_requests == [] and "2026-02 is open" in early.skip_message
 
@@ -247,15 +252,16 @@ def gate(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TALLYHOUSE_LANDING", str(landing))
         (request,) = build_finalize_schedule(48).evaluate_tick(
-            build_schedule_context(scheduled_execution_time=tick)
+            build_schedule_context(scheduled_execution_time=tick, resources=settings_resources())
         ).run_requests
         env.setenv("TALLYHOUSE_WAREHOUSE", str(warehouse))
         env.delenv("TALLYHOUSE_AS_OF", raising=False)
         env.setenv("GX_ANALYTICS_ENABLED", "false")
         env.setenv("DO_NOT_TRACK", "1")
         env.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-        from orchestration.definitions import MATERIALIZE_ALL_JOB, defs
+        from orchestration.definitions import MATERIALIZE_ALL_JOB, build_definitions
 
+        defs = build_definitions()  # its resources: the settings of this environment
         with DagsterInstance.from_config(str(home)) as instance:
             result = defs.resolve_job_def(MATERIALIZE_ALL_JOB).execute_in_process(
                 instance=instance, tags=request.tags, raise_on_error=False

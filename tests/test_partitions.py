@@ -18,12 +18,10 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, DagsterInstance, PartitionKeyRange, materialize
 
-from orchestration.defs.automation import range_tags
-from orchestration.defs.ingest import (
-    ARRIVAL_DAYS,
-    ingest_landing_zone,
-    landing_arrival_range,
-)
+from orchestration.defs.ingest.assets import ingest_landing_zone
+from orchestration.defs.ingest.partitions import ARRIVAL_DAYS, landing_arrival_range
+from orchestration.defs.resources import settings_resources
+from orchestration.defs.tags import range_tags
 from orchestration.settings import AS_OF_TAG
 from tests.pipeline import CLIENTS, READINGS, build_marts, read, write_csv
 from tests.test_money_flows import _landing
@@ -49,6 +47,7 @@ def _ingest(warehouse: Path, home: Path, first: str, last: str, as_of: str):
                 instance=instance,
                 partition_key=first if first == last else None,
                 tags={AS_OF_TAG: as_of, **days},
+                resources=settings_resources(),
             )
             runs = instance.get_runs()
             partitions = instance.get_materialized_partitions(
@@ -143,7 +142,7 @@ def test_the_last_day_also_takes_files_dated_after_it_up_to_the_as_of_time(
 def test_arrival_days_start_at_the_landing_zones_first_day_and_reach_today(
     tmp_path: Path,
 ) -> None:
-    from orchestration.defs.ingest import arrival_days_definition
+    from orchestration.defs.ingest.partitions import arrival_days_definition
 
     landing = tmp_path / "landing"
     write_csv(landing / "meter_readings/arrived=2026-02-10/a.csv", READINGS)
@@ -188,8 +187,9 @@ def closes(tmp_path_factory: pytest.TempPathFactory) -> dict:
         env.setenv("TALLYHOUSE_WAREHOUSE", str(warehouse))
         env.delenv("TALLYHOUSE_AS_OF", raising=False)
         env.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-        from orchestration.definitions import defs
+        from orchestration.definitions import build_definitions
 
+        defs = build_definitions()  # its resources: the settings of this environment
         as_of = "2026-03-15T00:00:00+00:00"
         for name in ("home_range", "home_again", "home_open"):
             (root / name).mkdir()

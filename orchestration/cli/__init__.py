@@ -13,16 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.cli.console import error as _error
-from orchestration.cli.manifest import prepare_dbt_manifest
 from orchestration.cli.parser import build_parser
 from orchestration.cli.run import run_pipeline
+from orchestration.defs.transform.manifest import prepare_dbt_manifest
 from orchestration.settings import SettingsError, put_python_bin_on_path
 
-# The name the Dagster definitions, the test session and ``make ui`` call it by.
-_prepare_dbt_manifest = prepare_dbt_manifest
-
 __all__ = [
-    "_prepare_dbt_manifest",
     "build_parser",
     "main",
     "prepare_dbt_manifest",

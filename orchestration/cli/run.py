@@ -9,7 +9,6 @@ import time
 
 from orchestration.cli.console import say as _print
 from orchestration.cli.instance import dagster_instance
-from orchestration.cli.manifest import prepare_dbt_manifest
 from orchestration.cli.run_report import failed_run_notes
 from orchestration.cli.summary import (
     configuration_errors,
@@ -18,6 +17,7 @@ from orchestration.cli.summary import (
     published_paths,
     warehouse_summary,
 )
+from orchestration.defs.transform.manifest import prepare_dbt_manifest
 from orchestration.settings import Settings, load_settings, put_python_bin_on_path
 
 
@@ -88,9 +88,9 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
             PUBLISH_JOB,
             build_definitions,
         )
-        from orchestration.defs.automation import range_tags
-        from orchestration.defs.ingest import landing_arrival_range, landing_file_count
-        from orchestration.defs.publication import PUBLISHED_KEYS
+        from orchestration.defs.ingest.partitions import landing_arrival_range, landing_file_count
+        from orchestration.defs.publication.assets import PUBLISHED_KEYS
+        from orchestration.defs.tags import range_tags
 
         defs = build_definitions(loggers={"tallyhouse": progress_logger})
         job = defs.resolve_job_def(MATERIALIZE_ALL_JOB)
@@ -138,7 +138,7 @@ def _run_with_progress(settings: Settings, progress, had_warehouse: bool) -> int
 
 def _publish(settings: Settings, job, run_config: dict, marts_run_id: str, progress) -> int:
     """The publication and the dashboards, in a run of their own once the marts are final."""
-    from orchestration.defs.publication import MARTS_RUN_TAG
+    from orchestration.defs.publication.assets import MARTS_RUN_TAG
 
     say = progress.say
     started = time.monotonic()
@@ -168,8 +168,8 @@ def _close_months(settings: Settings, job, run_config: dict, progress) -> int:
     """Close the finalized months present in the marts (marts.period_closes), in a run."""
     from dagster import PartitionKeyRange
 
-    from orchestration.defs.automation import range_tags
-    from orchestration.defs.period_close import CLOSE_MONTHS
+    from orchestration.defs.billing_close.assets import CLOSE_MONTHS
+    from orchestration.defs.tags import range_tags
 
     say = progress.say
     keys = set(CLOSE_MONTHS.get_partition_keys())

@@ -24,6 +24,7 @@ from orchestration.publication import (
     swap_link,
     sync_tree,
 )
+from orchestration.warehouse import attach, connect_memory
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,8 @@ class Dashboards:
 def open_publication(folder: Path) -> duckdb.DuckDBPyConnection:
     """The publication's marts.duckdb, read-only, as catalog ``published`` (``marts.duckdb``
     would name its catalog ``marts``, the name of its schema too)."""
-    con = duckdb.connect(":memory:")
-    con.execute("set TimeZone = 'UTC'")
-    path = str(folder / DATABASE).replace("'", "''")
-    con.execute(f"attach '{path}' as published (read_only)")
+    con = connect_memory()
+    attach(con, folder / DATABASE, "published", read_only=True)
     return con
 
 

@@ -1,1 +1,3 @@
-"""Dagster definitions of Tallyhouse, one module per concern."""
+"""The code location's definitions, one folder per system (ingest, transform, billing_close,
+publication), each with its assets, checks and automation; ``orchestration.definitions``
+loads the folder (``dagster.load_from_defs_folder``) and adds the resources."""

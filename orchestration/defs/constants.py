@@ -1,28 +1,25 @@
-"""Names shared by the Dagster definitions, and the settings of the run being executed."""
+"""Names shared by the Dagster definitions of every system (ingest, transform, billing close,
+publication)."""
 
 from __future__ import annotations
 
 from dagster import AssetKey
 
-from orchestration.settings import Settings, load_run_settings
-
 WAREHOUSE_POOL = "duckdb_warehouse"  # DuckDB has one writer at a time: every writer shares it
 OWNER = "team:billing-data"
 INGEST_GROUP = "ingest"
+# Jobs that write the warehouse; deploy/dagster.production.yaml runs one of them at a time.
+WRITER_TAGS = {"tallyhouse/warehouse": "write"}
 
-# Run tags beside tallyhouse/as_of (settings.AS_OF_TAG): the period a run billed, and what
-# started it.
-PERIOD_TAG = "tallyhouse/period"
-TRIGGER_TAG = "tallyhouse/trigger"
+# Job names: the deploy configuration, the README and ``tallyhouse run`` name them.
+MATERIALIZE_ALL_JOB = "materialize_all"
+NIGHTLY_JOB = "nightly_rating"
+CLOSE_PERIOD_JOB = "close_period"
+FRESHNESS_JOB = "freshness_checks"
+PUBLISH_JOB = "publish"
+
+PERIOD_CLOSES = AssetKey(["marts", "period_closes"])
 
 
 def raw_key(table: str) -> AssetKey:
     return AssetKey(["raw", table])
-
-
-def run_settings(context) -> Settings:
-    """The settings of the run ``context`` belongs to (see ``load_run_settings``)."""
-    run = context.run
-    record = context.instance.get_run_record_by_id(run.run_id)
-    created = record.create_timestamp if record is not None else None
-    return load_run_settings(run.tags, created)

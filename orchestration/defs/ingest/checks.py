@@ -13,8 +13,7 @@ import pandas as pd
 from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue, asset_check
 
 from orchestration.defs.constants import WAREHOUSE_POOL, raw_key
-from orchestration.ingest.loader import connect
-from orchestration.settings import load_settings
+from orchestration.warehouse import WarehouseResource
 
 SAMPLE_ROWS = 200_000
 NUMBER_REGEX = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
@@ -36,10 +35,9 @@ SUITES = (
 )
 
 
-def latest_batch(table: str) -> pd.DataFrame:
-    """Rows of the most recent load of ``table`` (read-only; the warehouse is not held)."""
-    settings = load_settings()
-    con = connect(settings.warehouse, settings.memory_limit, settings.threads)
+def latest_batch(warehouse: WarehouseResource, table: str) -> pd.DataFrame:
+    """Rows of the most recent load of ``table`` (the warehouse is not held afterwards)."""
+    con = warehouse.connect()
     try:
         return con.execute(
             f"""
@@ -130,8 +128,10 @@ def _build_check(suite: FeedSuite):
         description=f"Great Expectations suite raw_{suite.table} on the latest load: row "
         f"bookkeeping intact and at least {MOSTLY_WELL_FORMED:.0%} of rows well formed.",
     )
-    def _check(context: AssetCheckExecutionContext) -> AssetCheckResult:
-        frame = latest_batch(suite.table)
+    def _check(
+        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> AssetCheckResult:
+        frame = latest_batch(warehouse, suite.table)
         if frame.empty:
             return AssetCheckResult(passed=True, metadata={"rows_checked": 0})
         passed, failures = validate(frame, suite)

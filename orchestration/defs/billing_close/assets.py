@@ -9,7 +9,6 @@ marts fails the run, naming the month and its cutoff.
 """
 
 import functools
-import hashlib
 import warnings
 from datetime import date, datetime
 from pathlib import Path
@@ -29,15 +28,17 @@ from dagster import (
     asset,
 )
 
-from orchestration.defs.automation import as_of_text, finalization_cutoff
-from orchestration.defs.constants import WAREHOUSE_POOL, run_settings
-from orchestration.ingest.loader import connect
+from orchestration.defs.constants import PERIOD_CLOSES, WAREHOUSE_POOL
+from orchestration.defs.cutoff import finalization_cutoff
+from orchestration.defs.resources import TallyhouseSettings
+from orchestration.defs.tags import as_of_text
+from orchestration.digest import file_digest
+from orchestration.warehouse import WarehouseResource
 
 # A single-run backfill policy is what makes a range of partitions one run.
 warnings.filterwarnings("ignore", r".*`backfill_policy`", BetaWarning)
 # One partition per billing month; the current month is open, so the last key is the one before.
 CLOSE_MONTHS = MonthlyPartitionsDefinition(start_date="2000-01", fmt="%Y-%m")
-PERIOD_CLOSES = AssetKey(["marts", "period_closes"])
 INVOICES = AssetKey(["marts", "invoices"])
 BILLING_READINGS = AssetKey(["marts", "billing_readings"])
 CLIENT_PERIODS = AssetKey(["intermediate", "int_client_periods"])
@@ -97,7 +98,7 @@ _TYPES = {name: kind for name, kind, _ in COLUMNS}
 
 @functools.cache
 def period_close_code_version() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return file_digest(Path(__file__))[:16]
 
 
 def _create_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -149,7 +150,7 @@ def open_month_error(con: duckdb.DuckDBPyConnection, month: date, as_of: datetim
 
 
 def close_months(
-    warehouse: Path, months: list[date], as_of: datetime, grace_hours: int, **limits
+    warehouse: WarehouseResource, months: list[date], as_of: datetime, grace_hours: int
 ) -> dict[str, int]:
     """Replace the rows of ``months`` in marts.period_closes, in one transaction.
 
@@ -157,7 +158,7 @@ def close_months(
     Returns the number of rows written per month (YYYY-MM).
     """
     first, last = months[0], months[-1]
-    con = connect(warehouse, **limits)
+    con = warehouse.connect()
     try:
         con.execute("begin transaction")
         try:
@@ -219,20 +220,14 @@ def close_months(
         "dagster/table_name": "marts.period_closes",
     },
 )
-def period_closes(context: AssetExecutionContext) -> MaterializeResult:
-    settings = run_settings(context)
+def period_closes(
+    context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
+) -> MaterializeResult:
+    settings = tallyhouse.for_run(context, warehouse)
     keys = CLOSE_MONTHS.get_partition_keys_in_range(context.partition_key_range)
     months = [date.fromisoformat(f"{key}-01") for key in keys]
     context.log.info(f"closing {keys[0]} .. {keys[-1]} as of {settings.as_of_iso}")
-    counts = close_months(
-        settings.warehouse,
-        months,
-        settings.as_of,
-        settings.grace_hours,
-        memory_limit=settings.memory_limit,
-        threads=settings.threads,
-        temp_directory=settings.temp_directory,
-    )
+    counts = close_months(warehouse, months, settings.as_of, settings.grace_hours)
     return MaterializeResult(
         metadata={
             "as_of": settings.as_of_iso,

@@ -10,9 +10,7 @@ not inside the billing runs: a run as of a past time is right to leave them fail
 ``now`` can be set in the run config to ask "would this be fresh at that time?".
 """
 
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 from dagster import (
@@ -20,15 +18,22 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetKey,
+    AssetSelection,
     Config,
     MetadataValue,
+    ScheduleDefinition,
     asset_check,
+    define_asset_job,
 )
 
-from orchestration.defs.constants import WAREHOUSE_POOL
-from orchestration.settings import load_settings, parse_as_of
+from orchestration.defs.constants import FRESHNESS_JOB, WAREHOUSE_POOL
+from orchestration.defs.cutoff import latest_finalized_period, period_cutoff
+from orchestration.defs.resources import TallyhouseSettings
+from orchestration.settings import parse_as_of
+from orchestration.warehouse import WarehouseResource
 
 PROJECTIONS_MAX_AGE = timedelta(hours=24)
+FRESHNESS_CRON = "30 * * * *"  # hourly, at half past
 PROJECTIONS = AssetKey(["marts", "projections"])
 BILLING_READINGS = AssetKey(["marts", "billing_readings"])
 
@@ -41,16 +46,15 @@ def _now(config: FreshnessConfig) -> datetime:
     return parse_as_of(config.now)  # empty: now, to the second
 
 
-def _query(warehouse: Path, sql: str) -> list[tuple]:
+def _query(warehouse: WarehouseResource, sql: str) -> list[tuple]:
     """Rows of ``sql`` on the warehouse, read-only; [] when the warehouse or table is missing."""
-    if not warehouse.exists():
+    if not warehouse.file.exists():
         return []
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = warehouse.connect_read_only()
     except duckdb.Error:
         return []
     try:
-        con.execute("set TimeZone = 'UTC'")
         return con.execute(sql).fetchall()
     except duckdb.CatalogException:
         return []
@@ -84,24 +88,6 @@ def projection_age(calculated_at: datetime | None, now: datetime) -> AssetCheckR
     )
 
 
-def period_cutoff(period: date, grace_hours: int, zones: set[str]) -> datetime:
-    """cutoff(P) in the latest of ``zones``: the local end of the month plus the grace."""
-    next_month = (period.replace(day=1) + timedelta(days=32)).replace(day=1)
-    ends = [
-        datetime(next_month.year, next_month.month, 1, tzinfo=ZoneInfo(zone or "UTC"))
-        for zone in (zones or {"UTC"})
-    ]
-    return max(ends).astimezone(UTC) + timedelta(hours=grace_hours)
-
-
-def latest_finalized_period(now: datetime, grace_hours: int, zones: set[str]) -> date:
-    """The most recent month whose cutoff is at or before ``now`` in every zone."""
-    period = now.date().replace(day=1)
-    while period_cutoff(period, grace_hours, zones) > now:
-        period = (period - timedelta(days=1)).replace(day=1)
-    return period
-
-
 def billing_coverage(
     last_as_of: datetime | None, now: datetime, grace_hours: int, zones: set[str]
 ) -> AssetCheckResult:
@@ -130,14 +116,12 @@ def billing_coverage(
     "against the clock).",
 )
 def projections_fresh(
-    context: AssetCheckExecutionContext, config: FreshnessConfig
+    context: AssetCheckExecutionContext, config: FreshnessConfig, warehouse: WarehouseResource
 ) -> AssetCheckResult:
-    rows = _query(load_settings().warehouse, "select max(calculated_at) from marts.projections")
+    rows = _query(warehouse, "select max(calculated_at) from marts.projections")
     calculated_at = _utc(rows[0][0]) if rows else None
     if calculated_at is None:  # no open-period rows: the last billing run's as-of stands in
-        rows = _query(
-            load_settings().warehouse, "select max(calculated_at) from marts.billing_readings"
-        )
+        rows = _query(warehouse, "select max(calculated_at) from marts.billing_readings")
         calculated_at = _utc(rows[0][0]) if rows else None
     return projection_age(calculated_at, _now(config))
 
@@ -150,20 +134,36 @@ def projections_fresh(
     "the grace hours) has passed was billed by a run as of that cutoff or later.",
 )
 def previous_period_billed(
-    context: AssetCheckExecutionContext, config: FreshnessConfig
+    context: AssetCheckExecutionContext,
+    config: FreshnessConfig,
+    warehouse: WarehouseResource,
+    tallyhouse: TallyhouseSettings,
 ) -> AssetCheckResult:
-    settings = load_settings()
-    rows = _query(settings.warehouse, "select max(calculated_at) from marts.billing_readings")
+    rows = _query(warehouse, "select max(calculated_at) from marts.billing_readings")
     last_as_of = _utc(rows[0][0]) if rows else None
     zones = {
         row[0] or "UTC"
         for row in _query(
-            settings.warehouse,
+            warehouse,
             "select distinct timezone from intermediate.int_client_timezones "
             "where is_valid_timezone or coalesce(timezone, '') = ''",
         )
     }
-    return billing_coverage(last_as_of, _now(config), settings.grace_hours, zones)
+    return billing_coverage(last_as_of, _now(config), tallyhouse.grace_hours, zones)
 
 
 freshness_checks = [projections_fresh, previous_period_billed]
+
+freshness_job = define_asset_job(
+    FRESHNESS_JOB,
+    selection=AssetSelection.checks(*freshness_checks),
+    description="Judge the warehouse's freshness against the clock.",
+)
+
+freshness_hourly = ScheduleDefinition(
+    name="freshness_hourly",
+    cron_schedule=FRESHNESS_CRON,
+    job_name=FRESHNESS_JOB,
+    execution_timezone="UTC",
+    description="Evaluates the freshness checks every hour.",
+)

@@ -9,7 +9,6 @@ sqlglot routine from its compiled SQL and its parents' columns.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -27,6 +26,9 @@ from dagster import (
     TableSchema,
 )
 
+from orchestration.digest import text_digest
+from orchestration.warehouse import connect_read_only
+
 logger = logging.getLogger(__name__)
 
 Columns = dict[tuple[str, str], dict[str, str]]  # (schema, table) -> column -> type
@@ -34,9 +36,7 @@ Columns = dict[tuple[str, str], dict[str, str]]  # (schema, table) -> column -> 
 
 def read_columns(warehouse: Path, memory_limit: str = "1GB") -> Columns:
     """Every column of the warehouse's tables and views, with its type, in one query."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": memory_limit})
+    con = connect_read_only(warehouse, memory_limit)
     try:
         rows = con.execute(
             """
@@ -103,15 +103,15 @@ def lineage_key(props: Mapping[str, Any], compiled_sql: str, columns: Columns,
                 manifest: Mapping[str, Any]) -> str:
     """What a model's lineage depends on: its compiled SQL with the literals left out (the
     as-of time is one), its own columns and its parents' columns."""
-    digest = hashlib.sha256(_LITERALS.sub("?", compiled_sql).encode())
+    parts = [_LITERALS.sub("?", compiled_sql)]
     relations = [_relation(props)]
     for parent_id in sorted(manifest["parent_map"].get(props["unique_id"], [])):
         parent = manifest["nodes"].get(parent_id) or manifest["sources"].get(parent_id)
         if parent is not None:
             relations.append(_relation(parent))
     for relation in relations:
-        digest.update(json.dumps([relation, columns.get(relation, {})]).encode())
-    return digest.hexdigest()
+        parts.append(json.dumps([relation, columns.get(relation, {})]))
+    return text_digest("".join(parts))
 
 
 def _compiled_sql(props: Mapping[str, Any], target_path: Path) -> str:

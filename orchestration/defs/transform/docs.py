@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from orchestration.digest import text_digest
 
 MAX_CHECK_NAME = 60
 # the interface's section numbers are those of docs/billing-rules.md
@@ -138,7 +139,7 @@ def short_check_name(test: Mapping[str, Any]) -> str:
     short = short.replace("unique_combination_", "unique_", 1)
     if len(short) <= MAX_CHECK_NAME:
         return short
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    digest = text_digest(name, 8)
     return f"{short[: MAX_CHECK_NAME - 9].rstrip('_')}_{digest}"
 
 

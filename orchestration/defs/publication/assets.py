@@ -6,22 +6,24 @@ dbt build skips it and the previous publication stays); ``published/dashboards``
 billing teams' screens from that publication, into it.
 """
 
-
 import functools
-import hashlib
 from pathlib import Path
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    AssetSelection,
     MaterializeResult,
     MetadataValue,
     asset,
+    define_asset_job,
 )
 
-from orchestration.defs.constants import WAREHOUSE_POOL, run_settings
-from orchestration.defs.dbt import tallyhouse_dbt
-from orchestration.defs.period_close import PERIOD_CLOSES
+from orchestration.defs.constants import PERIOD_CLOSES, PUBLISH_JOB, WAREHOUSE_POOL, WRITER_TAGS
+from orchestration.defs.resources import TallyhouseSettings
+from orchestration.defs.transform.assets import tallyhouse_dbt
+from orchestration.digest import files_digest
+from orchestration.warehouse import WarehouseResource
 
 PUBLICATION_GROUP = "publication"
 PUBLISHED_MARTS = AssetKey(["published", "marts"])
@@ -31,21 +33,16 @@ PUBLICATION_OWNERS = ["team:billing-data", "team:finance"]
 # Set on a publish run that follows the run which built the marts (tallyhouse run): the
 # manifest names that run; else the publishing run is the one that built them.
 MARTS_RUN_TAG = "tallyhouse/marts_run"
-_SOURCES = ("publication.py", "dashboards")
 
 
 @functools.cache
 def publication_code_version() -> str:
     """A digest of the publication and dashboard code: it changes when what is published does."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for name in _SOURCES:
-        path = root / name
-        sources = [f for f in path.rglob("*") if f.suffix in (".py", ".js", ".css")]
-        for source in sorted(sources) if path.is_dir() else [path]:
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / "publication.py"] + [
+        path for path in (root / "dashboards").rglob("*") if path.suffix in (".py", ".js", ".css")
+    ]
+    return files_digest(sources, root, 16)
 
 
 def mart_keys() -> list[AssetKey]:
@@ -75,10 +72,12 @@ def mart_keys() -> list[AssetKey]:
         "an earlier run. A file held open by a BI tool never stops the next run."
     ),
 )
-def published_marts(context: AssetExecutionContext) -> MaterializeResult:
+def published_marts(
+    context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
+) -> MaterializeResult:
     from orchestration.publication import publish
 
-    settings = run_settings(context)
+    settings = tallyhouse.for_run(context, warehouse)
     publication = publish(
         settings.warehouse,
         settings.publication_dir,
@@ -116,10 +115,12 @@ def published_marts(context: AssetExecutionContext) -> MaterializeResult:
         "and service consumption, drawn with Plotly from the current publication's marts."
     ),
 )
-def published_dashboards(context: AssetExecutionContext) -> MaterializeResult:
+def published_dashboards(
+    context: AssetExecutionContext, tallyhouse: TallyhouseSettings, warehouse: WarehouseResource
+) -> MaterializeResult:
     from orchestration.dashboards.build import build_dashboards
 
-    settings = run_settings(context)
+    settings = tallyhouse.for_run(context, warehouse)
     result = build_dashboards(settings.publication_dir)
     context.log.info(f"dashboards written to {result.index}")
     return MaterializeResult(
@@ -132,3 +133,11 @@ def published_dashboards(context: AssetExecutionContext) -> MaterializeResult:
 
 
 publication_assets = [published_marts, published_dashboards]
+
+publish_job = define_asset_job(
+    PUBLISH_JOB,
+    selection=AssetSelection.assets(*publication_assets),
+    tags=WRITER_TAGS,
+    description="Publish the marts as they are now and draw the dashboards (tallyhouse run "
+    "does it last, once the finalized months are closed).",
+)
