@@ -2,8 +2,8 @@
 
 ``tallyhouse run`` refreshes the manifest when the project changed since the last parse
 (``orchestration.defs.transform.manifest.prepare_dbt_manifest``); doing it here, in the
-controlling process, means no worker rewrites ``dbt_project/target/manifest.json`` while another imports the
-Dagster definitions that read it.
+controlling process, means no worker rewrites ``dbt_project/target/manifest.json`` while
+another imports the Dagster definitions that read it.
 """
 
 from __future__ import annotations
