@@ -7,6 +7,7 @@ with source as (
 renamed as (
     select
         content_hash,
+        arrived,
         row_number,
         raw,
         nullif(reading_id, '') as reading_id,

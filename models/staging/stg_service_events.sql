@@ -8,6 +8,7 @@ with source as (
 renamed as (
     select
         content_hash,
+        arrived,
         row_number,
         raw,
         nullif(event_id, '') as event_id,
