@@ -10,7 +10,7 @@
 -- is 0 have no percentage error and are left out. Built only on demand:
 -- `dbt run --select backtest_forecasts --vars '{backtest: true, backtest_days: [5, 10]}'`
 -- (orchestration.backtest); the pipeline never builds it.
-{{ config(enabled=var('backtest', false), schema='backtest') }}
+{{ config(enabled=var('backtest', false), schema='backtest', materialized='table') }}
 
 with periods as (
     select
