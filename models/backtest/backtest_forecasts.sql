@@ -154,7 +154,7 @@ daily_known as (
         period_start,
         bucket_id,
         day_index,
-        {{ usage_of_records() }} as day_usage
+        {{ usage_of_records(aggregations=('sum', 'count')) }} as day_usage
     from quantities
     where not is_carry_in and aggregation in ('sum', 'count')
     group by replay_day, client_id, period_start, bucket_id, day_index
