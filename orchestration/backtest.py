@@ -8,7 +8,7 @@ absolute percentage error against the bucket's final usage U (buckets whose U is
 no percentage error and are left out).
 
 The replays and the forecasts are the dbt model ``backtest_forecasts``
-(models/marts/projections/backtest/), built on demand on a built warehouse with the
+(models/backtest/), built on demand on a built warehouse with the
 forecast and usage macros the projections use; this module runs it and scores its rows,
 in DECIMAL.
 

@@ -7,19 +7,34 @@
 
 {#- The usage of the records of one group (an asset, or an asset on a day) for every
     aggregation but time_weighted_avg: only records inside the period count (a carried-in
-    reading is the level before the period, not usage). Exact, as DECIMAL(38, 10). -#}
-{% macro usage_of_records(aggregation='any_value(aggregation)') -%}
+    reading is the level before the period, not usage). Exact, as DECIMAL(38, 10).
+    `aggregations`: the ones the group can have (a distinct count costs a pass of its own
+    over every row of a large group-by, so leave unique_count out where it cannot occur). -#}
+{% macro usage_of_records(
+    aggregation='any_value(aggregation)',
+    aggregations=('sum', 'count', 'max', 'latest', 'unique_count')
+) -%}
     cast(case {{ aggregation }}
+        {%- if 'sum' in aggregations %}
         when 'sum' then coalesce(sum(quantity) filter (where not is_carry_in), 0)
+        {%- endif %}
+        {%- if 'count' in aggregations %}
         when 'count' then count(*) filter (where not is_carry_in)
+        {%- endif %}
+        {%- if 'max' in aggregations %}
         when 'max' then coalesce(max(value) filter (where not is_carry_in), 0)
+        {%- endif %}
+        {%- if 'latest' in aggregations %}
         when 'latest'
             then coalesce(
                 max_by(value, (recorded_at, arrived, file_name, row_number))
                 filter (where not is_carry_in),
                 0
             )
+        {%- endif %}
+        {%- if 'unique_count' in aggregations %}
         when 'unique_count' then count(distinct user_id) filter (where not is_carry_in)
+        {%- endif %}
     end as decimal(38, 10))
 {%- endmacro %}
 
@@ -67,21 +82,31 @@
     can add the integrals of its assets before it divides. `measures`: more aggregate
     expressions ("expr as name") to carry. `records`: a relation or CTE name. -#}
 {% macro aggregate_asset_usage(records, keys, measures=[]) -%}
+    {%- for part in ['simple', 'unique_count'] %}
     select
         {% for key in keys %}{{ key }},
         {% endfor -%}
         any_value(aggregation) as aggregation,
         count(*) filter (where not is_carry_in) as records,
-        {{ usage_of_records() }} as usage,
+        {% if part == 'simple' -%}
+            {{ usage_of_records(aggregations=('sum', 'count', 'max', 'latest')) }} as usage,
+        {%- else -%}
+            {{ usage_of_records(aggregations=('unique_count',)) }} as usage,
+        {%- endif %}
         cast(null as hugeint) as level_units_us,
         cast(null as bigint) as window_us
         {%- for measure in measures %},
         {{ measure }}
         {%- endfor %}
     from {{ records }}
-    where aggregation <> 'time_weighted_avg'
+    {% if part == 'simple' -%}
+        where aggregation not in ('time_weighted_avg', 'unique_count')
+    {%- else -%}
+        where aggregation = 'unique_count'
+    {%- endif %}
     group by {{ keys | join(', ') }}
     union all
+    {%- endfor %}
     select
         {% for key in keys %}{{ key }},
         {% endfor -%}
@@ -116,7 +141,7 @@
         {% endfor -%}
         {{ money('sum(usage)') }} as usage
     from {{ asset_usage }}
-    where aggregation not in ('time_weighted_avg', 'unique_count')
+    where aggregation in ('sum', 'count', 'max', 'latest')
     group by {{ keys | join(', ') }}
     union all
     select

@@ -27,8 +27,12 @@ with bound as not materialized (
 per_asset as (
     {{ aggregate_asset_usage(
         'bound',
-        ['client_id', 'period_start', 'horizon_at', 'fingerprint', 'bucket_id', 'asset_id', 'unit_type'],
-        measures=['bool_and(is_bill) as is_bill', 'any_value(source_type) as source_type'],
+        ['client_id', 'period_start', 'horizon_at', 'bucket_id', 'asset_id', 'unit_type'],
+        measures=[
+            'any_value(fingerprint) as fingerprint',
+            'bool_and(is_bill) as is_bill',
+            'any_value(source_type) as source_type',
+        ],
     ) }}
 )
 

@@ -80,7 +80,7 @@ daily as (
         period_start,
         bucket_id,
         day_index,
-        {{ usage_of_records() }} as day_usage
+        {{ usage_of_records(aggregations=('sum', 'count')) }} as day_usage
     from records
     group by client_id, period_start, bucket_id, day_index
 ),

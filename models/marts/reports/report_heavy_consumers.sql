@@ -22,7 +22,7 @@ with asset_usage as (
     where
         is_bill
         and (
-            (aggregation <> 'time_weighted_avg' and records > 0)
+            (aggregation in ('sum', 'count', 'max', 'latest', 'unique_count') and records > 0)
             or (aggregation = 'time_weighted_avg' and window_us > 0)
         )
 ),

@@ -10,7 +10,7 @@
 -- is 0 have no percentage error and are left out. Built only on demand:
 -- `dbt run --select backtest_forecasts --vars '{backtest: true, backtest_days: [5, 10]}'`
 -- (orchestration.backtest); the pipeline never builds it.
-{{ config(enabled=var('backtest', false), schema='backtest') }}
+{{ config(enabled=var('backtest', false), schema='backtest', materialized='table') }}
 
 with periods as (
     select
@@ -154,7 +154,7 @@ daily_known as (
         period_start,
         bucket_id,
         day_index,
-        {{ usage_of_records() }} as day_usage
+        {{ usage_of_records(aggregations=('sum', 'count')) }} as day_usage
     from quantities
     where not is_carry_in and aggregation in ('sum', 'count')
     group by replay_day, client_id, period_start, bucket_id, day_index
