@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestration.ingest.loader import connect, ensure_raw_schema
-from tests.pipeline import dbt
+from tests.pipeline import dbt, run_results
 
 
 def test_empty_landing_zone_builds_and_dbt_unit_tests_pass(tmp_path: Path) -> None:
@@ -17,4 +17,7 @@ def test_empty_landing_zone_builds_and_dbt_unit_tests_pass(tmp_path: Path) -> No
     assert built.returncode == 0, built.stdout[-4000:]
     unit = dbt(warehouse, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-4000:]
-    assert "PASS=6 " in unit.stdout  # every hand-computed unit test ran
+    # every hand-computed unit test ran, and passed
+    results = run_results()["results"]
+    assert [r["status"] for r in results] == ["pass"] * 6
+    assert all(r["unique_id"].startswith("unit_test.") for r in results)
