@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from orchestration.ingest.loader import connect, ensure_raw_schema
 from tests.pipeline import dbt, run_results
 
 
+@pytest.mark.e2e  # the whole project; tests/test_dbt_unit.py runs the unit tests fast
 def test_empty_landing_zone_builds_and_dbt_unit_tests_pass(tmp_path: Path) -> None:
     warehouse = tmp_path / "empty.duckdb"
     con = connect(warehouse)
