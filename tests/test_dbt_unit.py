@@ -1,5 +1,6 @@
 """The dbt unit tests pass, in seconds: on an empty warehouse holding only the relations they
-read (the tested models and everything upstream of them, built with ``--empty``).
+read (the models they test and everything upstream, built with ``--empty``, which the unit
+tests' own fixtures ignore).
 
 tests/test_dbt_project.py builds the whole project on an empty warehouse first (an end-to-end
 test); this is the fast loop's check of the hand-computed unit tests.
@@ -18,14 +19,12 @@ def test_dbt_unit_tests_pass_on_the_relations_they_read(tmp_path: Path) -> None:
     con = connect(warehouse)
     ensure_raw_schema(con)
     con.close()
-    upstream = dbt(
-        warehouse, "build", "--empty", "--select", "+test_type:unit",
-        "--exclude", "test_type:unit", "test_type:data",
+    built = dbt(
+        warehouse, "build", "--empty", "--select", "+test_type:unit", "--exclude", "test_type:data"
     )
-    assert upstream.returncode == 0, upstream.stdout[-4000:]
-    unit = dbt(warehouse, "test", "--select", "test_type:unit")
-    assert unit.returncode == 0, unit.stdout[-4000:]
-    # every hand-computed unit test ran, and passed
+    assert built.returncode == 0, built.stdout[-4000:]
     results = run_results()["results"]
-    assert [r["status"] for r in results] == ["pass"] * 6
-    assert all(r["unique_id"].startswith("unit_test.") for r in results)
+    assert all(r["status"] in ("success", "pass") for r in results)
+    # every hand-computed unit test ran, and passed
+    unit = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
+    assert unit == ["pass"] * 6
