@@ -1,7 +1,5 @@
-"""Dashboard, store, admin-report and service-consumption marts (models/marts/reports).
-
-On the zone of tests/fixtures/zones/reports.py (as of T = 2026-03-15T00:00Z), whose
-docstring works out every figure.
+"""Dashboard, store, admin-report and service-consumption marts (models/marts/reports), on
+the zone of tests/fixtures/zones/reports.py (T = 2026-03-15T00:00Z): it works out the figures.
 """
 
 from __future__ import annotations
@@ -332,13 +330,8 @@ def _string_values(warehouse: Path, tables: list[str]) -> list[str]:
 
 
 def _marts(warehouse: Path) -> list[str]:
-    return [
-        r["table_name"]
-        for r in read(
-            warehouse,
-            "select table_name from information_schema.tables where table_schema = 'marts'",
-        )
-    ]
+    sql = "select table_name from information_schema.tables where table_schema = 'marts'"
+    return [r["table_name"] for r in read(warehouse, sql)]
 
 
 ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
