@@ -8,9 +8,9 @@ Dagster definitions that read it.
 Every hand-written landing zone of ``tests/fixtures/zones`` (and the hostile one) is built
 once per session by a fixture below, as of each time its tests read, and handed out as
 read-only copies: a test that must write takes a copy of its own (``shutil.copyfile``).
-Under pytest-xdist a session fixture is built once per worker, so ``--dist loadgroup`` keeps
-each file's tests on one worker (their module fixtures build once) and puts the files that
-share a zone in one group (``@pytest.mark.xdist_group("money")``): the zone is built once.
+Under pytest-xdist a session fixture is built once per worker, so ``--dist loadfile`` keeps
+each file's tests on one worker (their module fixtures build once) and the scheduler below
+sends the files that share a zone (``SHARED_ZONES``) to one worker: the zone is built once.
 """
 
 from __future__ import annotations
@@ -41,14 +41,30 @@ def pytest_configure(config: pytest.Config) -> None:
     _prepare_dbt_manifest()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test with no ``xdist_group`` of its own is in its file's group (before xdist reads
-    the groups): ``--dist loadgroup`` then sends a file's tests to one worker, as
-    ``--dist loadfile`` did, and the files of a shared group to the same one."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
+# Test files that read the same session-built zone: one worker runs them all, so the zone is
+# built once (a session fixture is built once per worker).
+SHARED_ZONES = {
+    "tests/test_money_flows.py": "money",
+    "tests/test_partitions.py": "money",
+}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, but the files of one shared zone go to one worker together.
+
+    (xdist's own ``--dist loadgroup`` renames the test ids to group them, which pytest 9
+    no longer lets it do: its groups are ignored and every test is sent on its own.)
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ZoneScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return SHARED_ZONES.get(file, file)
+
+    return ZoneScheduling(config, log)
 
 
 def _once(factory: pytest.TempPathFactory, name: str, zone) -> Path:

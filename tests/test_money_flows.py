@@ -12,7 +12,7 @@ import pytest
 
 from tests.pipeline import Built, read, read_rows
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("money")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

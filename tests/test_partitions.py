@@ -208,7 +208,6 @@ def closes(tmp_path_factory: pytest.TempPathFactory, money_runs: Built) -> dict:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("money")  # the money zone's marts, built once
 def test_a_range_of_months_closes_in_one_run(closes: dict) -> None:
     result, runs = closes["range"]
     assert result.success
@@ -222,7 +221,6 @@ def test_a_range_of_months_closes_in_one_run(closes: dict) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("money")  # the money zone's marts, built once
 def test_closed_invoices_are_the_hand_computed_bills(closes: dict) -> None:
     invoices = [
         (r["client_id"], r["period_start"].isoformat(), r["charges"], r["adjustments"],
@@ -258,7 +256,6 @@ def test_closed_invoices_are_the_hand_computed_bills(closes: dict) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("money")  # the money zone's marts, built once
 def test_closed_invoices_match_marts_invoices(closes: dict) -> None:
     columns = (
         "client_id, period_start, period_end, due_date, charges, adjustments, subtotal, "
@@ -278,7 +275,6 @@ def test_closed_invoices_match_marts_invoices(closes: dict) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("money")  # the money zone's marts, built once
 def test_closing_a_month_again_leaves_identical_rows(closes: dict) -> None:
     result, runs = closes["again"]
     assert result.success and len(runs) == 1
@@ -286,7 +282,6 @@ def test_closing_a_month_again_leaves_identical_rows(closes: dict) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xdist_group("money")  # the money zone's marts, built once
 def test_an_open_month_fails_naming_the_month_and_its_cutoff(closes: dict) -> None:
     result, _ = closes["open"]
     assert not result.success
