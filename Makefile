@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 UI_PORT ?= 3000
 
-.PHONY: install demo test lint ui clean
+.PHONY: install demo test test-fast lint ui clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: install
 
 test: lint
 	$(PY) -m pytest -q
+
+# The fast loop: every test but those marked e2e (a whole landing zone built, Dagster runs,
+# tallyhouse run, a browser); make test runs them all.
+test-fast: install
+	$(PY) -m pytest -q -m "not e2e"
 
 ui: install
 	$(PY) -c 'from orchestration.defs.transform.manifest import prepare_dbt_manifest; prepare_dbt_manifest()'

@@ -8,15 +8,19 @@ end-to-end tests run the real ``tallyhouse run``.
 from __future__ import annotations
 
 import functools
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.ingest.feeds import ADMIN_TABLES, USAGE_FEEDS
 from orchestration.ingest.loader import connect, ingest_feed, ingest_strays
@@ -35,7 +39,19 @@ BUCKETS = (
     "overage_price,reviewed,enabled,created_at"
 )
 READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value"
+READINGS_DESCRIBED = f"{READINGS},description"
 EVENTS = "event_id,client_id,project,user_id,service,direction,event_ts,quantity"
+ASSETS = "asset_id,client_id,source_type,name,description,ack,enabled,created_at"
+DISREGARDED_ASSETS = "asset_id,reason,disregarded_at"
+SUPPRESSIONS = "pattern,pattern_type,reason,created_at"
+USERS = "user_id,client_id,name,email,role,channels,created_at,deactivated_at"
+API_KEYS = "api_key_id,name,role,client_id,key_hash,enabled,last_used_at"
+CREDIT_GRANTS = "grant_id,client_id,amount,received_at,expires_at"
+PAYMENTS = "payment_id,client_id,period,amount,paid_at"
+USAGE_LIMITS = "client_id,monthly_limit"
+
+# Rows that recur from one landing zone to the next.
+CPU_HOURS = "cpu_hours,CPU hours,delta,sum,false,1,2,"  # unit type: base 1, overage 2
 
 
 def ingest(landing: Path, warehouse: Path, as_of: str | datetime) -> None:
@@ -89,6 +105,11 @@ def dbt(warehouse: Path, *args: str, env: dict[str, str] | None = None):
     )
 
 
+def run_results() -> dict:
+    """dbt's ``run_results.json`` of the last dbt command this process ran (``dbt`` above)."""
+    return json.loads((_dbt_scratch() / "target" / "run_results.json").read_text("utf-8"))
+
+
 def dbt_build(
     warehouse: Path, as_of: str, grace_hours: int = 48, select: str | None = None
 ) -> subprocess.CompletedProcess:
@@ -113,6 +134,33 @@ def build_warehouse(root: Path, write_landing: Callable[[Path], Path], as_of: st
     warehouse = root / "warehouse.duckdb"
     build_marts(landing, warehouse, as_of)
     return warehouse
+
+
+@dataclass(frozen=True)
+class Built:
+    """A landing zone and the marts built on it: one read-only warehouse per as-of label."""
+
+    landing: Path
+    runs: dict[str, Path]
+
+
+def build_zone(
+    factory: pytest.TempPathFactory,
+    name: str,
+    write_landing: Callable[[Path], Path],
+    runs: Iterable[tuple[str, str]],
+) -> Built:
+    """One warehouse built on the zone as of each time in turn, copied after each run."""
+    root = factory.mktemp(name)
+    landing = write_landing(root / "landing")
+    warehouse = root / "warehouse.duckdb"
+    copies = {}
+    for label, as_of in runs:
+        build_marts(landing, warehouse, as_of)
+        copies[label] = root / f"{label}.duckdb"
+        shutil.copyfile(warehouse, copies[label])
+        copies[label].chmod(0o444)
+    return Built(landing, copies)
 
 
 def read(warehouse: Path, sql: str) -> list[dict]:

@@ -4,36 +4,8 @@ Dimensions, unbilled usage, daily usage, weekly project spend; the YAML describe
 column of every mart, the warehouse holds the descriptions as comments, and docs/marts.md
 is what orchestration.marts_reference renders from them.
 
-A landing zone written by hand, built once as of T = 2026-03-15T00:00Z; every expected figure
-is worked out in the comments.
-
-Clients: c1 "Acme Corp" (UTC, net terms 10), c2 "Beta LLC" (America/New_York, net terms
-empty = 30), c3 "Gone Inc" (UTC, 15, disabled).
-Unit types (base, overage): cpu_hours delta sum (1, 2); gpu_hours delta sum (1.8, 2.4);
-storage_gb gauge time_weighted_avg (0.1, 0.2); egress_gb delta sum, auto-provisioned for
-net-* (0.5, 0.5); chat_messages delta sum (0.1, 0.1); requests_total cumulative sum,
-auto-provisioned for net-* (0, 0).
-Buckets, snapshot of Jan 1: b_cpu c1 cpu_hours C 10; b_chat c1 chat_messages C 100 b 0.1;
-b_old c1 cpu_hours, disabled; b2_cpu c2 cpu_hours C 5; b_tmp c2 storage_gb C 1. Snapshot of
-Feb 10: b_cpu's commit becomes 20, b_tmp is gone, the rest unchanged.
-Assets: vm-1, gpu-1, disk-1, net-1, vm-d of c1 (vm-d disregarded); vm-2, gpu-2 of c2; vm-x
-with no client. Suppressions: test-* (asset_id), *probe* (description), old-* (acts on
-nothing).
-
-Unbilled usage (no bucket of c1 or c2 for gpu_hours or storage_gb, none of c2 for chat):
-  disk-1 (c1, gauge, time-weighted): Jan: level 0 until Jan 20, then 100 for 12 of 31 days
-    = 1200/31 = 38.709677 -> x 0.1 = 3.87; Feb: 100 carried in for 14 days, 200 from Feb 15
-    for 14 days = 150 -> 15.00; Mar (open, window Mar 1 - Mar 15): 200 carried in, no
-    reading in March = 200 -> 20.00.
-  gpu-1 (c1): Feb 10 + 2.5 = 12.5 -> x 1.8 = 22.50; Mar 1.25 -> 2.25.
-  gpu-2 (c2, New York): Mar 1 03:00Z is Feb 28 22:00 local: February, 5 -> 9.00 (it arrived
-    on Mar 10, after February's cutoff of Mar 3: every record known at T counts).
-  c2/default chat_messages (c2 has no chat bucket): 6 on Feb 2 22:00 local -> 0.60.
-  vm-x (unassigned, UTC months): Jan 3 -> 3.00; Feb 28 23:00Z 4 -> 4.00; Mar 1 01:00Z 2 ->
-    2.00 (March in UTC, though February in New York).
-  vm-d is disregarded, net-1 binds to the auto buckets of egress_gb and requests_total,
-  test-* rows are suppressed.
-  Total 3.87 + 15 + 20 + 22.50 + 2.25 + 9 + 0.60 + 3 + 4 + 2 = 82.22.
+On the zone of tests/fixtures/zones/admin_marts.py (as of T = 2026-03-15T00:00Z), whose
+docstring works out every figure.
 """
 
 from __future__ import annotations
@@ -51,162 +23,15 @@ from orchestration.marts_reference import (
     load_marts,
     render,
 )
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    EVENTS,
-    UNIT_TYPES,
-    build_warehouse,
-    read,
-    read_rows,
-    write_csv,
-)
+from tests.fixtures.zones.admin_marts import HASH_1, HASH_2
+from tests.pipeline import read, read_rows
 
-AS_OF = "2026-03-15T00:00:00Z"
-READINGS = "reading_id,asset_id,source_type,unit_type,reading_ts,value,description"
-ASSETS = "asset_id,client_id,source_type,name,description,ack,enabled,created_at"
-USERS = "user_id,client_id,name,email,role,channels,created_at,deactivated_at"
-API_KEYS = "api_key_id,name,role,client_id,key_hash,enabled,last_used_at"
-HASH_1 = "26634dce668db339906c66e3977763152bcee27620aeb6b09ed508023e23f55f"
-HASH_2 = "2f543dda8fdc2c50ad610db120d624410b585e92eaeaf7ac140012f7d74ec60b"
-CREATED = "2025-12-01T00:00:00Z"
-# Buckets are created when January starts in New York (05:00Z): the snapshot of Jan 1 also
-# configures December (it arrived inside December's grace window), but no bucket is in
-# December, so December is billed to no one.
-BUCKET_CREATED = "2026-01-01T05:00:00Z"
-
-
-def _buckets(cpu_commit: int, with_tmp: bool) -> list[str]:
-    rows = [
-        f"b_cpu,c1,CPU,compute,cpu_hours,,{cpu_commit},1,2,true,true,{BUCKET_CREATED}",
-        f"b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,false,true,{BUCKET_CREATED}",
-        "b_old,c1,Old CPU,compute,cpu_hours,,1,1,1,true,false,2025-01-01T00:00:00Z",
-        f"b2_cpu,c2,CPU,compute,cpu_hours,,5,1,2,true,true,{BUCKET_CREATED}",
-    ]
-    if with_tmp:
-        rows.append(f"b_tmp,c2,Storage,storage,storage_gb,,1,0.1,0.2,true,true,{BUCKET_CREATED}")
-    return rows
-
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    jan = "arrived=2026-01-01"
-    write_csv(
-        admin / f"clients/{jan}/clients.csv",
-        CLIENTS,
-        f"c1,Acme Corp,UTC,10,true,{CREATED}",
-        f"c2,Beta LLC,America/New_York,,true,{CREATED}",
-        "c3,Gone Inc,UTC,15,false,2025-11-01T00:00:00Z",
-    )
-    write_csv(
-        admin / f"unit_types/{jan}/unit_types.csv",
-        UNIT_TYPES,
-        "cpu_hours,CPU hours,delta,sum,false,1,2,",
-        "gpu_hours,GPU hours,delta,sum,false,1.8,2.4,",
-        "storage_gb,Storage,gauge,time_weighted_avg,false,0.1,0.2,",
-        "egress_gb,Egress,delta,sum,true,0.5,0.5,net-*",
-        "chat_messages,Chat,delta,sum,false,0.1,0.1,",
-        "requests_total,Requests (counter),cumulative,sum,true,0,0,net-*",
-    )
-    write_csv(admin / f"buckets/{jan}/buckets.csv", BUCKETS, *_buckets(10, with_tmp=True))
-    write_csv(
-        admin / "buckets/arrived=2026-02-10/buckets.csv", BUCKETS, *_buckets(20, with_tmp=False)
-    )
-    write_csv(
-        admin / f"assets/{jan}/assets.csv",
-        ASSETS,
-        *(
-            f"{asset},{client},{source},{asset.upper()},,true,true,{CREATED}"
-            for asset, client, source in (
-                ("vm-1", "c1", "compute"), ("gpu-1", "c1", "compute"),
-                ("disk-1", "c1", "storage"), ("net-1", "c1", "network"),
-                ("vm-d", "c1", "compute"), ("vm-2", "c2", "compute"),
-                ("gpu-2", "c2", "compute"), ("vm-x", "", "compute"),
-            )
-        ),
-    )
-    write_csv(
-        admin / f"disregarded_assets/{jan}/disregarded_assets.csv",
-        "asset_id,reason,disregarded_at",
-        "vm-d,internal test machine,2026-01-01T00:00:00Z",
-    )
-    write_csv(
-        admin / f"suppressions/{jan}/suppressions.csv",
-        "pattern,pattern_type,reason,created_at",
-        f"test-*,asset_id,load tests,{CREATED}",
-        f"*probe*,description,monitoring probes,{CREATED}",
-        f"old-*,asset_id,retired machines,{CREATED}",
-    )
-    write_csv(
-        admin / f"users/{jan}/users.csv",
-        USERS,
-        "u1,c1,Jane Doe,jane.doe@example.com,admin,email;sms,2026-01-01T00:00:00Z,",
-        "u2,c2,Bob Roe,bob@mail.example.co.uk,agent,whatsapp,2026-01-01T00:00:00Z,",
-        "u3,c1,Carl Poe,carl@acme.io,agent,,2026-01-01T00:00:00Z,",
-    )
-    write_csv(
-        admin / f"api_keys/{jan}/api_keys.csv",
-        API_KEYS,
-        f"k1,ingest robot,ingest,,{HASH_1},true,2026-03-14T10:00:00Z",
-        f"k2,acme reader,client_reader,c1,{HASH_2},false,",
-    )
-    readings = root / "meter_readings"
-    write_csv(
-        readings / "arrived=2026-01-25/jan.csv",
-        READINGS,
-        "r4,disk-1,storage,storage_gb,2026-01-20T00:00:00Z,100,",
-        "r5,vm-x,compute,cpu_hours,2026-01-10T00:00:00Z,3,",
-        "t1,test-1,compute,cpu_hours,2026-01-11T00:00:00Z,9,",
-    )
-    write_csv(
-        readings / "arrived=2026-02-20/feb.csv",
-        READINGS,
-        "r1,vm-1,compute,cpu_hours,2026-02-05T00:00:00Z,12,",
-        "r2,gpu-1,compute,gpu_hours,2026-02-03T00:00:00Z,10,",
-        "r3,gpu-1,compute,gpu_hours,2026-02-10T00:00:00Z,2.5,",
-        "r6,disk-1,storage,storage_gb,2026-02-15T00:00:00Z,200,",
-        "r8,vm-d,compute,gpu_hours,2026-02-04T00:00:00Z,100,",
-        "r9,net-1,network,egress_gb,2026-02-06T00:00:00Z,4,",
-        "c1,net-1,network,requests_total,2026-02-01T00:00:00Z,1000,",
-        "c2,net-1,network,requests_total,2026-02-20T00:00:00Z,1300,",
-        "r10,vm-2,compute,cpu_hours,2026-02-10T00:00:00Z,6,",
-        "t2,test-2,compute,cpu_hours,2026-02-11T00:00:00Z,1,",
-        "p1,vm-1,compute,cpu_hours,2026-02-12T00:00:00Z,50,synthetic probe run",
-        "t3,test-3,compute,cpu_hours,2026-02-12T00:00:00Z,1,",
-    )
-    write_csv(
-        readings / "arrived=2026-03-10/mar.csv",
-        READINGS,
-        "r7,vm-x,compute,cpu_hours,2026-02-28T23:00:00Z,4,",
-        "r11,gpu-1,compute,gpu_hours,2026-03-05T00:00:00Z,1.25,",
-        "r12,vm-x,compute,cpu_hours,2026-03-01T01:00:00Z,2,",
-        "r13,gpu-2,compute,gpu_hours,2026-03-01T03:00:00Z,5,",
-        "t4,test-4,compute,cpu_hours,2026-03-02T00:00:00Z,1,",
-        "c3,net-1,network,requests_total,2026-03-02T00:00:00Z,50,",
-        "c4,net-1,network,requests_total,2026-03-03T00:00:00Z,80,",
-    )
-    events = root / "service_events"
-    write_csv(
-        events / "arrived=2026-02-20/events.csv",
-        EVENTS,
-        "e1,c1,,u1,chat,out,2026-02-02T10:00:00Z,3",
-        "e2,c1,,u1,chat,out,2026-02-02T15:00:00Z,2",
-        "e3,c1,web,u2,chat,,2026-02-02T11:00:00Z,4",
-        "e4,c1,web,u1,chat,out,2026-02-03T09:00:00Z,1",
-        "e5,c2,,u4,chat,out,2026-02-03T03:00:00Z,6",
-        "e6,c1,,,chat,out,2026-02-10T12:00:00Z,5",
-    )
-    write_csv(
-        events / "arrived=2026-02-21/resend.csv",
-        EVENTS,
-        "e1,c1,,u1,chat,out,2026-02-02T10:00:00Z,3",
-    )
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("admin_marts"), _landing, AS_OF)
+def warehouse(admin_marts_warehouse: Path) -> Path:
+    return admin_marts_warehouse
 
 
 # --- 10. Unbilled usage ----------------------------------------------------------------------

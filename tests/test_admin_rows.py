@@ -5,8 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from orchestration.ingest.feeds import ADMIN_TABLES
-from tests.pipeline import READINGS, dbt_build, ingest, read, write_csv
+from tests.pipeline import (
+    READINGS_DESCRIBED,
+    SUPPRESSIONS,
+    dbt_build,
+    ingest,
+    read,
+    write_csv,
+)
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-02-01T00:00:00Z"
 
@@ -17,13 +28,13 @@ def test_a_suppressed_row_is_suppressed_even_when_it_would_be_quarantined(
     landing = tmp_path / "landing"
     write_csv(
         landing / "admin/suppressions/arrived=2026-01-01/suppressions.csv",
-        "pattern,pattern_type,reason,created_at",
+        SUPPRESSIONS,
         "test-*,asset_id,test rigs,2025-12-31",
         "*decommissioned*,description,retired hardware,2025-12-31",
     )
     write_csv(
         landing / "meter_readings/arrived=2026-01-05/rows.csv",
-        READINGS + ",description",
+        READINGS_DESCRIBED,
         "r1,test-1,compute,cpu_hours,yesterday,2,",  # 1 bad timestamp, suppressed by test-*
         "r2,test-2,compute,cpu_hours,2026-01-04T00:00:00Z,-5,",  # 2 negative, suppressed
         "r3,test-3,compute,cpu_hours,2026-01-04T00:00:00Z,abc,",  # 3 not a number, suppressed

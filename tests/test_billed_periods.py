@@ -1,34 +1,6 @@
-"""Billed periods and exact prices (CONTRACT 1, 2.3), on a landing zone written by hand.
+"""Billed periods and exact prices (CONTRACT 1, 2.3), as of T = 2026-10-05T00:00Z.
 
-As of T = 2026-10-05T00:00Z, grace 48 h: August (cutoff Sep 3) and September (cutoff Oct 3)
-are finalized, October is open. Every client is UTC.
-
-Clients: cc and aut are listed by the snapshot of Aug 1; ini first by the snapshot of Sep 1,
-which arrived inside August's grace window, so it configures August.
-Buckets (snapshot of Aug 1):
-  b-cc   cc,  compute/cpu_hours, commit 10, base 1, overage 2, created Sep 1 (= end of August:
-         not in August, nor July)
-  b-tok  cc,  compute/tokens, commit 1,000,000, base 0.000001, overage 0.0000015, created Sep 1
-  b-ini  ini, compute/cpu_hours, commit 100, base 1.222, overage 2, created Aug 28
-  aut has no configured bucket; gpu_hours auto-provisions for assets gpu-* (template 1.8 / 2).
-Readings:
-  cc-vm   cpu_hours 5 on Aug 15 (August: no bucket in it), 12 on Sep 10, and 1 on Sep 30 that
-          arrived Oct 4 (after September's cutoff: an adjustment on October's invoice)
-  cc-vm2  cpu_hours 4 on Aug 20 only: its one record is in a period that is not billed
-  cc-llm  tokens 3,000,000 on Sep 12
-  gpu-a1  gpu_hours 3 on Sep 5 (aut)
-
-Worked out by hand:
-  cc   July, August: no bucket in them -> not billed (no invoice, no rows, nothing unbound).
-       September: b-cc U 12 -> committed 10 * 1 = 10, overage 2 * 2 = 4 -> 14.00 (over);
-       b-tok U 3,000,000 -> committed 1,000,000 * 0.000001 = 1, overage 2,000,000 * 0.0000015
-       = 3 -> 4.00 (a price rounded to 0.000002 would bill 4 + 1 = 5.00). Charges 18.00.
-       With the late reading b-cc U 13 -> 10 + 3 * 2 = 16.00: +2.00 on October's invoice.
-       October (draft): commits only, 10.00 + 1.00 = 11.00; subtotal 13.00.
-  ini  July: not in July's configuration (horizon Aug 2: only the snapshot of Aug 1) -> none.
-       August, September, October: b-ini owes 100 * 1.222 = 122.20, usage 0, under.
-  aut  August, October: no record binds to the auto bucket -> not billed.
-       September: auto:aut:compute:gpu_hours U 3, commit 0 -> overage 3 * 2 = 6.00.
+On the zone of tests/fixtures/zones/billed_periods.py, whose docstring works out every bill.
 """
 
 from __future__ import annotations
@@ -38,74 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    READINGS,
-    UNIT_TYPES,
-    build_marts,
-    read,
-    read_rows,
-    write_csv,
-)
+from tests.pipeline import read, read_rows
 
-AS_OF = "2026-10-05T00:00:00Z"
-ASSETS = "asset_id,client_id,source_type,name,description,ack,enabled,created_at"
-
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    write_csv(
-        admin / "clients/arrived=2026-08-01/clients.csv", CLIENTS,
-        "cc,Harbor,,,true,", "aut,Auto Only,,,true,",
-    )
-    write_csv(
-        admin / "clients/arrived=2026-09-01/clients.csv", CLIENTS,
-        "cc,Harbor,,,true,", "aut,Auto Only,,,true,", "ini,Initech,,,true,2026-08-28",
-    )
-    write_csv(
-        admin / "unit_types/arrived=2026-08-01/unit_types.csv", UNIT_TYPES,
-        "cpu_hours,CPU,delta,sum,false,1,2,",
-        "tokens,Tokens,delta,sum,false,0.000001,0.0000015,",
-        "gpu_hours,GPU,delta,sum,true,1.8,2,gpu-*",
-    )
-    write_csv(
-        admin / "buckets/arrived=2026-08-01/buckets.csv", BUCKETS,
-        "b-cc,cc,CPU,compute,cpu_hours,,10,1,2,true,true,2026-09-01",
-        "b-tok,cc,Tokens,compute,tokens,,1000000,0.000001,0.0000015,true,true,2026-09-01",
-        "b-ini,ini,Reserved,compute,cpu_hours,,100,1.222,2,true,true,2026-08-28",
-    )
-    write_csv(
-        admin / "assets/arrived=2026-08-01/assets.csv", ASSETS,
-        "cc-vm,cc,compute,VM,,true,true,",
-        "cc-vm2,cc,compute,VM 2,,true,true,",
-        "cc-llm,cc,compute,LLM,,true,true,",
-        "gpu-a1,aut,compute,GPU,,true,true,",
-    )
-    write_csv(
-        root / "meter_readings/arrived=2026-08-21/aug.csv", READINGS,
-        "r1,cc-vm,compute,cpu_hours,2026-08-15T00:00:00Z,5",
-        "r2,cc-vm2,compute,cpu_hours,2026-08-20T00:00:00Z,4",
-    )
-    write_csv(
-        root / "meter_readings/arrived=2026-09-13/sep.csv", READINGS,
-        "r3,cc-vm,compute,cpu_hours,2026-09-10T00:00:00Z,12",
-        "r4,cc-llm,compute,tokens,2026-09-12T00:00:00Z,3000000",
-        "r5,gpu-a1,compute,gpu_hours,2026-09-05T00:00:00Z,3",
-    )
-    write_csv(
-        root / "meter_readings/arrived=2026-10-04/late.csv", READINGS,
-        "r6,cc-vm,compute,cpu_hours,2026-09-30T00:00:00Z,1",
-    )
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("billed")
-    warehouse = root / "warehouse.duckdb"
-    build_marts(_landing(root / "landing"), warehouse, AS_OF)
-    return warehouse
+def warehouse(billed_periods_warehouse: Path) -> Path:
+    return billed_periods_warehouse
 
 
 def test_only_periods_with_a_bucket_in_them_are_invoiced(warehouse: Path) -> None:

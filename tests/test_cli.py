@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.zones.money import landing as _landing
 from tests.pipeline import BUCKETS, READINGS, read, write_csv
-from tests.test_money_flows import _landing
 
 TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")
 FIRST_RUN: dict[str, str] = {}  # the first run's terminal output, for the progress view's test
@@ -94,6 +94,7 @@ def _gate_env(warehouse: Path, home: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.e2e
 def test_run_through_dagster_bills_the_hand_written_landing_zone(
     first_run: tuple[Path, Path],
 ) -> None:
@@ -106,6 +107,7 @@ def test_run_through_dagster_bills_the_hand_written_landing_zone(
     assert row["final_cost"] == Decimal("14.00")  # 10 * 1 + (12 - 10) * 2
 
 
+@pytest.mark.e2e
 def test_run_closes_every_finalized_month(first_run: tuple[Path, Path]) -> None:
     _, warehouse = first_run
     rows = read(
@@ -121,6 +123,7 @@ def test_run_closes_every_finalized_month(first_run: tuple[Path, Path]) -> None:
     ]  # March (cutoff Apr 3) is open as of Mar 15: not closed
 
 
+@pytest.mark.e2e
 def test_configuration_error_stops_billing_and_names_the_bucket(
     first_run: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -153,6 +156,7 @@ def test_configuration_error_stops_billing_and_names_the_bucket(
     assert {r["calculated_at"].isoformat() for r in before} == {"2026-03-15T00:00:00+00:00"}
 
 
+@pytest.mark.e2e
 def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None:
     landing = _landing(tmp_path / "landing")
     # a feed that changed shape: most values are not numbers
@@ -183,6 +187,7 @@ def test_failing_expectation_stops_everything_downstream(tmp_path: Path) -> None
     assert tables == []  # nothing downstream of the raw feed was built
 
 
+@pytest.mark.e2e
 def test_raw_feeds_report_what_became_of_their_rows(first_run: tuple[Path, Path]) -> None:
     from dagster import AssetKey, DagsterInstance
 
@@ -197,6 +202,7 @@ def test_raw_feeds_report_what_became_of_their_rows(first_run: tuple[Path, Path]
     assert metadata["rows_suppressed"] == 0
 
 
+@pytest.mark.e2e
 def test_full_refresh_retypes_every_row_and_gives_the_same_marts(
     first_run: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -227,6 +233,7 @@ def test_full_refresh_retypes_every_row_and_gives_the_same_marts(
     assert read(copy, invoices) == before
 
 
+@pytest.mark.e2e
 def test_run_talks_in_phases_and_logs_everything_to_a_file(
     first_run: tuple[Path, Path],
 ) -> None:
@@ -259,6 +266,7 @@ def test_run_talks_in_phases_and_logs_everything_to_a_file(
     assert "START sql" not in FIRST_RUN["stdout"]
 
 
+@pytest.mark.e2e
 def test_run_gives_every_model_its_column_types_and_lineage(
     first_run: tuple[Path, Path],
 ) -> None:
@@ -294,6 +302,7 @@ def test_without_dagster_home_runs_go_to_the_repository_instance(
     assert (tmp_path / ".dagster_home").is_dir()
 
 
+@pytest.mark.e2e
 def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,6 +336,7 @@ def test_local_instance_keeps_one_engine_per_sqlite_file_and_still_records_runs(
         assert latest is not None and latest.run_id == runs[0].run_id
 
 
+@pytest.mark.e2e
 def test_a_second_run_on_a_busy_warehouse_waits_then_names_the_running_one(
     tmp_path: Path,
 ) -> None:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.pipeline import (
+    ASSETS,
     BUCKETS,
     CLIENTS,
     READINGS,
@@ -18,6 +21,8 @@ from tests.pipeline import (
     read,
     write_csv,
 )
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-01-20T00:00:00Z"
 
@@ -36,7 +41,7 @@ def _base(root: Path, *buckets: str) -> Path:
     write_csv(admin / "buckets/arrived=2026-01-01/buckets.csv", BUCKETS, *buckets)
     write_csv(
         admin / "assets/arrived=2026-01-01/assets.csv",
-        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
+        ASSETS,
         "vm-1,c1,compute,VM,,true,true,",
     )
     write_csv(

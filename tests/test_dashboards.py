@@ -75,6 +75,7 @@ def _pages(site: dict) -> list[str]:
     return sorted(p.name for p in site["folder"].glob("*.html"))
 
 
+@pytest.mark.e2e
 def test_every_screen_has_its_page_and_every_client_a_store_page(site: dict) -> None:
     from tests.pipeline import read
 
@@ -88,6 +89,7 @@ def test_every_screen_has_its_page_and_every_client_a_store_page(site: dict) -> 
     assert site["folder"].resolve().parent == site["publication"].folder
 
 
+@pytest.mark.e2e
 def test_a_store_page_holds_its_clients_data_only(site: dict) -> None:
     from tests.pipeline import read
 
@@ -111,6 +113,7 @@ def test_a_store_page_holds_its_clients_data_only(site: dict) -> None:
         assert sum(r["balance"] for r in invoices["rows"]) == pytest.approx(expected["b"])
 
 
+@pytest.mark.e2e
 def test_a_missing_mart_leaves_an_empty_section(site: dict, tmp_path: Path) -> None:
     import duckdb
 
@@ -136,6 +139,7 @@ def test_a_missing_mart_leaves_an_empty_section(site: dict, tmp_path: Path) -> N
     assert "right_size_candidates" in page
 
 
+@pytest.mark.e2e
 def test_every_page_renders_in_chromium_with_its_charts_and_filters(
     site: dict, browser
 ) -> None:

@@ -1,20 +1,22 @@
-"""The dbt project builds on an empty warehouse, and its unit tests pass."""
+"""The dbt project builds on an empty warehouse (its unit tests: tests/test_dbt_unit.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from orchestration.ingest.loader import connect, ensure_raw_schema
-from tests.pipeline import dbt
+from tests.pipeline import dbt, run_results
 
 
-def test_empty_landing_zone_builds_and_dbt_unit_tests_pass(tmp_path: Path) -> None:
+@pytest.mark.e2e  # the whole project
+def test_empty_landing_zone_builds(tmp_path: Path) -> None:
     warehouse = tmp_path / "empty.duckdb"
     con = connect(warehouse)
     ensure_raw_schema(con)
     con.close()
     built = dbt(warehouse, "build", "--exclude", "test_type:unit")
     assert built.returncode == 0, built.stdout[-4000:]
-    unit = dbt(warehouse, "test", "--select", "test_type:unit")
-    assert unit.returncode == 0, unit.stdout[-4000:]
-    assert "PASS=10 " in unit.stdout  # every hand-computed unit test ran
+    results = run_results()["results"]
+    assert results and all(r["status"] in ("success", "pass") for r in results)

@@ -106,6 +106,7 @@ def _projection(warehouse: Path, bucket_id: str) -> dict:
     return row
 
 
+@pytest.mark.e2e
 def test_run_rate_and_weekday_profile_of_a_weekday_shaped_bucket(warehouse: Path) -> None:
     row = _projection(warehouse, "w1")
     assert row["current_usage"] == D("93")
@@ -120,6 +121,7 @@ def test_run_rate_and_weekday_profile_of_a_weekday_shaped_bucket(warehouse: Path
     assert row["weekday_profile_usage"] == D("229")
 
 
+@pytest.mark.e2e
 def test_the_chosen_forecast_is_rated_like_a_bill(warehouse: Path) -> None:
     (seed,) = read(
         warehouse, "select method from reference.forecast_methods where aggregation = 'sum'"
@@ -136,6 +138,7 @@ def test_the_chosen_forecast_is_rated_like_a_bill(warehouse: Path) -> None:
         assert row["forecast_status"] == "over_commit"
 
 
+@pytest.mark.e2e
 def test_a_count_bucket_across_summer_time_with_a_partial_day(warehouse: Path) -> None:
     row = _projection(warehouse, "n1")
     assert row["current_usage"] == D("18")
@@ -153,6 +156,7 @@ def test_a_count_bucket_across_summer_time_with_a_partial_day(warehouse: Path) -
     assert (row["forecast_method"], row["forecast_usage"]) == (seed["method"], expected)
 
 
+@pytest.mark.e2e
 def test_other_aggregations_keep_the_usage_so_far(warehouse: Path) -> None:
     row = _projection(warehouse, "g1")
     # max: U so far (4, on Mar 2) is the projection of both methods; commit 10 * 1 = 10.00
@@ -166,6 +170,7 @@ def test_other_aggregations_keep_the_usage_so_far(warehouse: Path) -> None:
     assert (row["projected_cost"], row["forecast_cost"]) == (D("10.00"), D("10.00"))
 
 
+@pytest.mark.e2e
 def test_backtest_mape_on_february(warehouse: Path) -> None:
     """February replayed at days 5 and 10 (T = Feb 6 and Feb 11, 00:00 UTC).
 
@@ -201,6 +206,7 @@ def test_backtest_mape_on_february(warehouse: Path) -> None:
     )
 
 
+@pytest.mark.e2e
 def test_backtest_counts_only_records_known_at_the_replay(warehouse: Path) -> None:
     from orchestration.backtest import replays
 

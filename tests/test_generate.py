@@ -441,6 +441,7 @@ def _committed_amount(buckets: list[dict[str, str]], client_id: str) -> Decimal:
     return total
 
 
+@pytest.mark.e2e
 def test_tallyhouse_run_bills_the_generated_landing_zone(landing: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     home = tmp_path / "dagster_home"

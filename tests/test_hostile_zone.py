@@ -11,14 +11,14 @@ import duckdb
 import pytest
 
 from tests.fixtures import hostile_zone as hz
-from tests.pipeline import build_marts, read
+from tests.pipeline import read
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile")
-    build_marts(hz.build(root), root / "warehouse.duckdb", hz.AS_OF)
-    return root / "warehouse.duckdb"
+def warehouse(hostile_warehouse: Path) -> Path:
+    return hostile_warehouse
 
 
 def test_every_file_under_the_landing_zone_is_in_ingest_log(warehouse: Path) -> None:
@@ -181,7 +181,7 @@ def test_a_rejected_file_registered_without_a_message_never_blocks(
     from tests.pipeline import dbt_build
 
     copy = tmp_path / "warehouse.duckdb"
-    shutil.copy(warehouse, copy)
+    shutil.copyfile(warehouse, copy)  # the session's warehouse is read-only
     con = duckdb.connect(str(copy))
     con.execute(
         "update raw.file_manifest set message = null "

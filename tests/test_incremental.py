@@ -21,6 +21,8 @@ import pytest
 from orchestration.generator import generate_landing
 from tests.pipeline import build_marts, read
 
+pytestmark = pytest.mark.e2e
+
 DAYS = ("2026-11-03T00:00:00Z", "2026-11-05T00:00:00Z")
 INVOCATION_COLUMNS = ("rated_invocation_id", "typed_invocation_id")
 

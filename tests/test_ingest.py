@@ -123,6 +123,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_warehouse(tmp_path_factory.mktemp("ingest"), _landing, AS_OF)
 
 
+@pytest.mark.e2e
 def test_each_bad_row_is_quarantined_with_its_reason(warehouse: Path) -> None:
     rows = read(
         warehouse,
@@ -146,6 +147,7 @@ def test_each_bad_row_is_quarantined_with_its_reason(warehouse: Path) -> None:
     }
 
 
+@pytest.mark.e2e
 def test_quarantine_keeps_the_raw_row_and_says_what_to_fix(warehouse: Path) -> None:
     (row,) = read(
         warehouse,
@@ -155,6 +157,7 @@ def test_quarantine_keeps_the_raw_row_and_says_what_to_fix(warehouse: Path) -> N
     assert "abc" in row["message"] and "good.csv" in row["message"]
 
 
+@pytest.mark.e2e
 def test_file_missing_a_required_column_is_rejected_naming_it(warehouse: Path) -> None:
     (row,) = read(warehouse, "select * from marts.quarantine where reason = 'rejected_file'")
     assert row["row_number"] is None
@@ -163,6 +166,7 @@ def test_file_missing_a_required_column_is_rejected_naming_it(warehouse: Path) -
     assert log["status"] == "rejected" and log["rows_loaded"] == 0
 
 
+@pytest.mark.e2e
 def test_ingest_log_counts_every_row_of_every_file(warehouse: Path) -> None:
     rows = read(
         warehouse,
@@ -186,11 +190,13 @@ def test_ingest_log_counts_every_row_of_every_file(warehouse: Path) -> None:
         )
 
 
+@pytest.mark.e2e
 def test_file_arrived_after_as_of_is_ignored(warehouse: Path) -> None:
     assert read(warehouse, "select * from marts.ingest_log where file_name = 'future.csv'") == []
     assert read(warehouse, "select * from raw.file_manifest where file_name = 'future.csv'") == []
 
 
+@pytest.mark.e2e
 def test_suppressed_readings_are_dropped_and_counted_per_rule(warehouse: Path) -> None:
     rows = read(
         warehouse,
@@ -205,6 +211,7 @@ def test_suppressed_readings_are_dropped_and_counted_per_rule(warehouse: Path) -
     )
 
 
+@pytest.mark.e2e
 def test_raw_secret_is_never_stored(warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -222,6 +229,7 @@ def test_raw_secret_is_never_stored(warehouse: Path) -> None:
         con.close()
 
 
+@pytest.mark.e2e
 def test_valid_rows_of_every_format_are_billed_once(warehouse: Path) -> None:
     # b1 in January: r1 1.5 + r11 2.25 + resend 1 (its twin is a duplicate) + j1 0.5 = 5.25
     (row,) = read(

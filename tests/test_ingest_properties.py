@@ -13,10 +13,13 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.pipeline import BUCKETS, CLIENTS, UNIT_TYPES, build_marts, read, write_csv
+
+pytestmark = pytest.mark.e2e
 
 AS_OF = "2026-02-01T00:00:00Z"
 HEADER = ["reading_id", "asset_id", "source_type", "unit_type", "reading_ts", "value"]

@@ -1,20 +1,6 @@
 """Late data, invoices, credits, payments, usage limits and the audit log (CONTRACT 3.5-3.7).
 
-A landing zone written by hand; every expected figure is worked out in the comments.
-
-Client m1 (UTC, net terms 10 days), bucket mb: compute/cpu_hours (delta, sum),
-commit 10, base 1, overage 2; a price change (overage 5) arrives 2026-03-10.
-  January readings: r1 12 (arrived Jan 15), r3 3 (arrived Feb 10, after Jan's cutoff Feb 3),
-  r4 1 (arrived Mar 10, after Feb's cutoff Mar 3). February: r2 5. March: r5 8.
-  Jan bill (cutoff Feb 3):      U 12 -> 10*1 + 2*2        = 14.00
-  Jan known at Feb's cutoff:    U 15 -> 10   + 5*2        = 20.00 -> adjustment +6.00 on Feb
-  Jan known at T = Mar 15:      U 16 -> 10   + 6*2        = 22.00 -> adjustment +2.00 on Mar
-  (with Jan's configuration: the March price change must not reach it)
-  14 + 6 + 2 = 22 = January with all its data.
-Client m2 (UTC, net terms 30), bucket m2b: commit 100 at 0.1 = 10.00 a month, no usage.
-Grants: g1 m1 5 (received Dec 15, expires Jan 15: can never pay), g2 m1 25 (Jan 5 - Jun 30),
-g3 m1 8 (Jan 10 - Apr 30), g5 m2 6 (received Feb 10 - 2027). Payment: m2 4 for 2026-01.
-Usage limits: m1 20, m2 9.
+On the money zone (tests/fixtures/zones/money.py), whose docstring works out every figure.
 """
 
 from __future__ import annotations
@@ -24,117 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    READINGS,
-    UNIT_TYPES,
-    build_marts,
-    read,
-    read_rows,
-    write_csv,
-)
+from tests.pipeline import Built, read, read_rows
 
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    write_csv(
-        admin / "clients/arrived=2026-01-01/clients.csv",
-        CLIENTS,
-        "m1,Money One,UTC,10,true,2025-12-01",
-        "m2,Money Two,,,true,2025-12-01",
-    )
-    write_csv(
-        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
-        UNIT_TYPES,
-        "cpu_hours,CPU hours,delta,sum,false,1,2,",
-    )
-    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
-    # December's grace window), but no bucket is in December, so December is not billed.
-    write_csv(
-        admin / "buckets/arrived=2026-01-01/buckets.csv",
-        BUCKETS,
-        "mb,m1,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
-        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2026-01-01",
-    )
-    write_csv(
-        admin / "buckets/arrived=2026-03-10/buckets.csv",
-        BUCKETS,
-        "mb,m1,CPU,compute,cpu_hours,,10,1,5,true,true,2026-01-01",
-        "m2b,m2,CPU,compute,cpu_hours,,100,0.1,0.2,true,true,2026-01-01",
-    )
-    write_csv(
-        admin / "assets/arrived=2026-01-01/assets.csv",
-        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
-        "vm-1,m1,compute,VM 1,,true,true,2025-12-01",
-    )
-    write_csv(
-        admin / "credit_grants/arrived=2026-01-01/credit_grants.csv",
-        "grant_id,client_id,amount,received_at,expires_at",
-        "g1,m1,5,2025-12-15T00:00:00Z,2026-01-15T00:00:00Z",
-        "g2,m1,25,2026-01-05T00:00:00Z,2026-06-30T00:00:00Z",
-        "g3,m1,8,2026-01-10T00:00:00Z,2026-04-30T00:00:00Z",
-        "g5,m2,6,2026-02-10T00:00:00Z,2027-01-01T00:00:00Z",
-    )
-    write_csv(
-        admin / "payments/arrived=2026-03-01/payments.csv",
-        "payment_id,client_id,period,amount,paid_at",
-        "p1,m2,2026-01,4,2026-02-28T00:00:00Z",
-    )
-    write_csv(
-        admin / "usage_limits/arrived=2026-01-01/usage_limits.csv",
-        "client_id,monthly_limit",
-        "m1,20",
-        "m2,9",
-    )
-    readings = root / "meter_readings"
-    write_csv(
-        readings / "arrived=2026-01-15/a.csv",
-        READINGS,
-        "r1,vm-1,compute,cpu_hours,2026-01-10T00:00:00Z,12",
-    )
-    write_csv(
-        readings / "arrived=2026-02-10/b.csv",
-        READINGS,
-        "r2,vm-1,compute,cpu_hours,2026-02-05T00:00:00Z,5",
-        "r3,vm-1,compute,cpu_hours,2026-01-20T00:00:00Z,3",
-    )
-    write_csv(
-        readings / "arrived=2026-03-10/c.csv",
-        READINGS,
-        "r4,vm-1,compute,cpu_hours,2026-01-25T00:00:00Z,1",
-    )
-    write_csv(
-        readings / "arrived=2026-03-12/d.csv",
-        READINGS,
-        "r5,vm-1,compute,cpu_hours,2026-03-05T00:00:00Z,8",
-    )
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _landing(tmp_path_factory.mktemp("money") / "landing")
+def landing(money_runs: Built) -> Path:
+    return money_runs.landing
 
 
 @pytest.fixture(scope="module")
-def runs(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def runs(money_runs: Built) -> dict[str, Path]:
     """One warehouse, runs as of Feb 5, Mar 15, Apr 10, then Feb 5 again: marts copied."""
-    import shutil
-
-    warehouse = tmp_path_factory.mktemp("money_wh") / "warehouse.duckdb"
-    snapshots = {}
-    for label, as_of in (
-        ("feb05", "2026-02-05T00:00:00Z"),
-        ("mar15", "2026-03-15T00:00:00Z"),
-        ("apr10", "2026-04-10T00:00:00Z"),
-        ("feb05_again", "2026-02-05T00:00:00Z"),
-    ):
-        build_marts(landing, warehouse, as_of)
-        copy = warehouse.with_name(f"{label}.duckdb")
-        shutil.copy(warehouse, copy)
-        snapshots[label] = copy
-    return snapshots
+    return money_runs.runs
 
 
 def test_january_bill_never_changes_even_after_a_price_change(runs: dict[str, Path]) -> None:

@@ -43,8 +43,8 @@ from orchestration.defs.ingest.sensor import files_run_key, landing_zone_sensor
 from orchestration.defs.resources import settings_resources
 from orchestration.defs.transform.nightly import nightly_rating_schedule
 from orchestration.settings import REPO_ROOT, load_run_settings
+from tests.fixtures.zones.money import landing as _landing
 from tests.pipeline import BUCKETS, READINGS, build_marts, read, write_csv
-from tests.test_money_flows import _landing
 
 LANDED = {
     "admin/assets/arrived=2026-01-01/assets.csv",
@@ -275,6 +275,7 @@ def gate(tmp_path_factory: pytest.TempPathFactory):
     }
 
 
+@pytest.mark.e2e
 def test_failing_gate_marks_the_run_failed_in_the_instance(gate) -> None:
     assert gate["run"].status == DagsterRunStatus.FAILURE
     assert gate["run"].tags["tallyhouse/period"] == "2026-03"
@@ -288,6 +289,7 @@ def test_failing_gate_marks_the_run_failed_in_the_instance(gate) -> None:
     assert "assert_no_configuration_errors" in failed_checks
 
 
+@pytest.mark.e2e
 def test_failing_gate_publishes_nothing(gate) -> None:
     """The publication depends on every mart: the failed check skipped it."""
     published = AssetKey(["published", "marts"])
@@ -302,6 +304,7 @@ def test_failing_gate_publishes_nothing(gate) -> None:
     assert not (gate["warehouse"].parent / "published").exists()
 
 
+@pytest.mark.e2e
 def test_failing_gate_leaves_every_billing_mart_byte_for_byte(gate) -> None:
     graph = gate["defs"].resolve_asset_graph()
     # the marts the run builds (marts.period_closes has a job of its own, close_period)
@@ -319,6 +322,7 @@ def test_failing_gate_leaves_every_billing_mart_byte_for_byte(gate) -> None:
         assert gate["after"][mart] == gate["before"][mart], f"marts.{mart} changed"
 
 
+@pytest.mark.e2e
 def test_the_scheduled_run_used_the_ticks_as_of_time(gate) -> None:
     # ingest registered d.csv (arrived Mar 12, after the good run's Mar 11, before the tick)
     ingested = [
@@ -373,6 +377,7 @@ def _freshness(defs, warehouse: Path, now: str, monkeypatch: pytest.MonkeyPatch)
     return {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
@@ -438,6 +443,7 @@ def _path(nodes: list[dict], start: str, goal: str) -> list[str] | None:
     return None
 
 
+@pytest.mark.e2e
 def test_webserver_serves_the_asset_graph_from_raw_readings_to_invoices(tmp_path: Path) -> None:
     port = _free_port()
     home = tmp_path / "dagster_home"
@@ -472,6 +478,7 @@ def test_webserver_serves_the_asset_graph_from_raw_readings_to_invoices(tmp_path
     shutil.rmtree(home, ignore_errors=True)
 
 
+@pytest.mark.e2e
 def test_dbt_materializations_carry_column_lineage_back_to_the_raw_feed(gate) -> None:
     (lineage,) = [
         event.dagster_event.event_specific_data.materialization.metadata[

@@ -1,107 +1,24 @@
 """Over/under marts: buckets, unit types, right-size candidates, trend and new overages.
 
-A landing zone written by hand; every expected figure is worked out in the comments.
-Clients o1, o2, o3 (UTC), first configured 2026-01-01; as of T = 2026-04-10T00:00Z, so
-January to March are finalized and April is open (9 complete days of 30).
-
-bucket (client)  unit type  commit  base  overage   Jan   Feb   Mar   April (per day)
-a1 (o1)          cpu_hours     100   1     2        120    80    90    2
-a2 (o1)          gb             50   0.5   1         30    50    50   10
-b1 (o2)          cpu_hours     200   0.5   1        150   260   210   10
-c1 (o3)          gb             10   2     3         10     4     1    1
-
-Jan: a1 over 20 (40.00 overage); a2 under 20 (10.00 buffer); b1 under 50 (25.00 buffer);
-     c1 on commit.
-Feb: a1 under 20 (20.00); a2 on commit; b1 over 60 (60.00 overage); c1 under 6 (12.00).
-Mar: a1 under 10 (10.00); a2 on commit; b1 over 10 (10.00 overage); c1 under 9 (18.00).
-Apr so far (9 days): a1 18 (under 82: 82.00); a2 90 (over 40: 40.00 overage);
-     b1 90 (under 110: 55.00); c1 9 (under 1: 2.00).
-A constant daily usage forecasts U * 30 / 9 by either method: a1 60, a2 300, b1 300, c1 30.
+On the zone of tests/fixtures/zones/over_under.py (as of T = 2026-04-10T00:00Z), whose
+docstring works out every figure.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    READINGS,
-    UNIT_TYPES,
-    build_warehouse,
-    read_rows,
-    write_csv,
-)
+from tests.pipeline import read_rows
 
-AS_OF = "2026-04-10T00:00:00Z"
-# asset, unit type, January, February, March, April per day
-USAGE = {
-    "vm-a": ("cpu_hours", 120, 80, 90, 2),
-    "disk-a": ("gb", 30, 50, 50, 10),
-    "vm-b": ("cpu_hours", 150, 260, 210, 10),
-    "disk-c": ("gb", 10, 4, 1, 1),
-}
-
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    write_csv(
-        admin / "clients/arrived=2026-01-01/clients.csv",
-        CLIENTS,
-        "o1,Over One,UTC,30,true,2025-12-01",
-        "o2,Over Two,UTC,30,true,2025-12-01",
-        "o3,Over Three,UTC,30,true,2025-12-01",
-    )
-    write_csv(
-        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
-        UNIT_TYPES,
-        "cpu_hours,CPU hours,delta,sum,false,1,2,",
-        "gb,Gigabytes transferred,delta,sum,false,1,1,",
-    )
-    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
-    # December's grace window), but no bucket is in December, so December is not billed.
-    write_csv(
-        admin / "buckets/arrived=2026-01-01/buckets.csv",
-        BUCKETS,
-        "a1,o1,CPU,compute,cpu_hours,,100,1,2,true,true,2026-01-01",
-        "a2,o1,Transfer,compute,gb,,50,0.5,1,true,true,2026-01-01",
-        "b1,o2,CPU,compute,cpu_hours,,200,0.5,1,true,true,2026-01-01",
-        "c1,o3,Transfer,compute,gb,,10,2,3,true,true,2026-01-01",
-    )
-    write_csv(
-        admin / "assets/arrived=2026-01-01/assets.csv",
-        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
-        "vm-a,o1,compute,VM A,,true,true,2025-12-01",
-        "disk-a,o1,compute,Disk A,,true,true,2025-12-01",
-        "vm-b,o2,compute,VM B,,true,true,2025-12-01",
-        "disk-c,o3,compute,Disk C,,true,true,2025-12-01",
-    )
-    for month in (1, 2, 3):
-        rows = [
-            f"{asset}-{month},{asset},compute,{unit_type},2026-{month:02d}-15T12:00:00Z,"
-            f"{values[month - 1]}"
-            for asset, (unit_type, *values) in USAGE.items()
-        ]
-        write_csv(root / f"meter_readings/arrived=2026-{month:02d}-16/m.csv", READINGS, *rows)
-    day = date(2026, 4, 1)
-    while day <= date(2026, 4, 9):
-        rows = [
-            f"{asset}-{day},{asset},compute,{unit_type},{day}T12:00:00Z,{values[3]}"
-            for asset, (unit_type, *values) in USAGE.items()
-        ]
-        arrived = day + timedelta(days=1)
-        write_csv(root / f"meter_readings/arrived={arrived}/d.csv", READINGS, *rows)
-        day += timedelta(days=1)
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("over_under"), _landing, AS_OF)
+def warehouse(over_under_warehouse: Path) -> Path:
+    return over_under_warehouse
 
 
 def test_over_under_buckets(warehouse: Path) -> None:

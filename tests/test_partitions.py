@@ -10,6 +10,7 @@ b.csv (r2, r3, arrived 2026-02-10), c.csv (r4, arrived 2026-03-10), d.csv (r5, a
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
@@ -23,8 +24,8 @@ from orchestration.defs.ingest.partitions import ARRIVAL_DAYS, landing_arrival_r
 from orchestration.defs.resources import settings_resources
 from orchestration.defs.tags import range_tags
 from orchestration.settings import AS_OF_TAG
-from tests.pipeline import CLIENTS, READINGS, build_marts, read, write_csv
-from tests.test_money_flows import _landing
+from tests.fixtures.zones.money import landing as _landing
+from tests.pipeline import CLIENTS, READINGS, Built, read, write_csv
 
 MANIFEST_SQL = "select * from raw.file_manifest order by file"
 COUNTS_SQL = (
@@ -87,6 +88,7 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return out
 
 
+@pytest.mark.e2e
 def test_a_day_partition_ingests_only_that_days_files(days: dict) -> None:
     manifest, counts = days["day_once"]
     assert [r["file"] for r in manifest] == ["meter_readings/arrived=2026-02-10/b.csv"]
@@ -95,10 +97,12 @@ def test_a_day_partition_ingests_only_that_days_files(days: dict) -> None:
     assert [r["reading_id"] for r in days["day_readings"]] == ["r2", "r3"]
 
 
+@pytest.mark.e2e
 def test_materializing_a_day_again_changes_nothing(days: dict) -> None:
     assert days["day_twice"] == days["day_once"]  # manifest rows (load times too) and counts
 
 
+@pytest.mark.e2e
 def test_a_range_of_days_is_one_run_bounded_by_the_range_and_the_as_of_time(days: dict) -> None:
     ranged = days["range"]
     assert ranged["result"].success
@@ -116,6 +120,7 @@ def test_a_range_of_days_is_one_run_bounded_by_the_range_and_the_as_of_time(days
     ]
 
 
+@pytest.mark.e2e
 def test_the_last_day_also_takes_files_dated_after_it_up_to_the_as_of_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -174,13 +179,13 @@ def _close(defs, home: Path, first: str, last: str, as_of: str):
 
 
 @pytest.fixture(scope="module")
-def closes(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def closes(tmp_path_factory: pytest.TempPathFactory, money_runs: Built) -> dict:
     """Marts built as of 2026-03-15 (January and February final, March open); then January
     and February closed in one run, February closed again, and March tried."""
     root = tmp_path_factory.mktemp("closes")
-    landing = _landing(root / "landing")
+    landing = money_runs.landing
     warehouse = root / "warehouse.duckdb"
-    build_marts(landing, warehouse, "2026-03-15T00:00:00Z")
+    shutil.copyfile(money_runs.runs["mar15"], warehouse)  # a copy of our own: closes write
     out: dict = {"warehouse": warehouse}
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TALLYHOUSE_LANDING", str(landing))
@@ -202,6 +207,7 @@ def closes(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return out
 
 
+@pytest.mark.e2e
 def test_a_range_of_months_closes_in_one_run(closes: dict) -> None:
     result, runs = closes["range"]
     assert result.success
@@ -214,6 +220,7 @@ def test_a_range_of_months_closes_in_one_run(closes: dict) -> None:
     assert {r["period_start"].isoformat() for r in closes["rows"]} == {"2026-01-01", "2026-02-01"}
 
 
+@pytest.mark.e2e
 def test_closed_invoices_are_the_hand_computed_bills(closes: dict) -> None:
     invoices = [
         (r["client_id"], r["period_start"].isoformat(), r["charges"], r["adjustments"],
@@ -248,6 +255,7 @@ def test_closed_invoices_are_the_hand_computed_bills(closes: dict) -> None:
     }
 
 
+@pytest.mark.e2e
 def test_closed_invoices_match_marts_invoices(closes: dict) -> None:
     columns = (
         "client_id, period_start, period_end, due_date, charges, adjustments, subtotal, "
@@ -266,12 +274,14 @@ def test_closed_invoices_match_marts_invoices(closes: dict) -> None:
     assert closed == expected
 
 
+@pytest.mark.e2e
 def test_closing_a_month_again_leaves_identical_rows(closes: dict) -> None:
     result, runs = closes["again"]
     assert result.success and len(runs) == 1
     assert closes["rows_again"] == closes["rows"]
 
 
+@pytest.mark.e2e
 def test_an_open_month_fails_naming_the_month_and_its_cutoff(closes: dict) -> None:
     result, _ = closes["open"]
     assert not result.success

@@ -77,6 +77,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }
 
 
+@pytest.mark.e2e
 def test_reader_polling_the_publication_through_two_runs_sees_no_error(runs: dict) -> None:
     """(a) Every poll read a whole publication: no error, and in each one every invoice's
     charges are the sum of the final costs of its client's bills for that period."""
@@ -92,6 +93,7 @@ def test_reader_polling_the_publication_through_two_runs_sees_no_error(runs: dic
     assert len(poll["as_of_seen"]) >= 2
 
 
+@pytest.mark.e2e
 def test_reader_holding_the_published_file_through_two_runs_blocks_neither(runs: dict) -> None:
     """(b) One read-only connection open to the published marts.duckdb across two runs."""
     for result in runs["runs"][1:]:
@@ -103,6 +105,7 @@ def test_reader_holding_the_published_file_through_two_runs_blocks_neither(runs:
     assert (runs["first_folder"] / "marts.duckdb").exists()
 
 
+@pytest.mark.e2e
 def test_run_prints_the_published_paths(runs: dict) -> None:
     published = runs["published"]
     out = runs["runs"][-1].stdout
@@ -111,6 +114,7 @@ def test_run_prints_the_published_paths(runs: dict) -> None:
     assert f"dashboards: {published / 'dashboards' / 'index.html'}" in out
 
 
+@pytest.mark.e2e
 def test_each_run_published_a_new_folder_and_the_manifest_lists_them(runs: dict) -> None:
     published = runs["published"]
     manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
@@ -130,6 +134,7 @@ def test_each_run_published_a_new_folder_and_the_manifest_lists_them(runs: dict)
     assert run_ids == {manifest["run_id"]}
 
 
+@pytest.mark.e2e
 def test_published_marts_are_the_warehouse_marts(runs: dict) -> None:
     """Same tables, columns and types; counts and checksums in the manifest recomputed from
     the warehouse and from each Parquet file."""
@@ -174,6 +179,7 @@ def test_published_marts_are_the_warehouse_marts(runs: dict) -> None:
     )[0]["n"] > 0
 
 
+@pytest.mark.e2e
 def test_reader_holding_the_working_warehouse_fails_the_run_with_one_line(
     runs: dict,
 ) -> None:

@@ -1,34 +1,5 @@
-"""Dashboard, store, admin-report and service-consumption marts (models/marts/reports).
-
-A landing zone written by hand, built once as of T = 2026-03-15T00:00Z; every expected
-figure is worked out in the comments. Current month = March 2026, last month = February.
-
-Clients (both UTC): c1 "Acme Corp" (net terms 10 days), c2 "Beta LLC" (net terms 30).
-Buckets of c1 (commit C, base b, overage o):
-  b_cpu   compute/cpu_hours       sum  C 10,  b 1,   o 2      commit 10.00
-  b_sto   storage/storage_gb      max  C 100, b 0.1, o 0.2    commit 10.00
-  b_egr   network/egress_gb       sum  C 0,   b 0,   o 0.5
-  b_chat  services/chat_messages  sum  C 100, b 0.1, o 0.1    commit 10.00
-  b_ai    services/ai_tokens      sum  C 0,   b 0,   o 0.001
-  b_sms   services/sms_outbound   sum  C 50,  b 0.02, o 0.02  commit 1.00
-Buckets of c2: b2_cpu compute/cpu_hours C 10, b 1, o 2 (10.00); b2_wa services/
-  whatsapp_outbound C 0, b 0, o 0.01. whatsapp_inbound has no bucket of c2 (unbound).
-
-January (no usage): c1 = 10 + 10 + 0 + 10 + 0 + 1 = 31.00; c2 = 10.00; revenue 41.00.
-February:
-  c1 b_cpu  vm-1 40             -> 10 + 30*2 = 70.00 (over)
-     b_sto  disk-1 max(80, 120) -> 10 + 20*0.2 = 14.00 (over)
-     b_egr  net-1 10 + 30 = 40  -> 40*0.5 = 20.00 (over)
-     b_chat alpha 30, beta 30, gamma 30 (alpha's event resent: billed once) = 90 < 100 -> 10.00
-     b_ai   alpha 100 (Sun Feb 1) + 200 (Tue Feb 3) + 701 (Tue Feb 10) = 1001 -> 1.001 -> 1.00
-     b_sms  no usage -> 1.00 (under)
-     c1 = 70 + 14 + 20 + 10 + 1 + 1 = 116.00, status mixed
-  c2 b2_cpu vm-2 2 + vm-3 3 + vm-4 2 + vm-5 3 = 10 = C -> 10.00 (on_commit)
-     b2_wa  default 150 + support 50 = 200 -> 2.00 (over); whatsapp in 80 (unbound)
-     c2 = 12.00, status over
-  revenue 128.00
-March (open): c1 vm-1 5, disk-1 50, sms alpha 10 -> 10 + 10 + 0 + 10 + 0 + 1 = 31.00;
-  c2 vm-2 4 -> 10.00; revenue 41.00. vm-x (no client) reads 7 on Mar 10: unassigned, new.
+"""Dashboard, store, admin-report and service-consumption marts (models/marts/reports), on
+the zone of tests/fixtures/zones/reports.py (T = 2026-03-15T00:00Z): it works out the figures.
 """
 
 from __future__ import annotations
@@ -39,160 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    EVENTS,
-    READINGS,
-    UNIT_TYPES,
-    build_warehouse,
-    read,
-    read_rows,
-    write_csv,
-)
+from tests.fixtures.zones.reports import EMAILS
+from tests.pipeline import read, read_rows
 
-AS_OF = "2026-03-15T00:00:00Z"
-USERS = "user_id,client_id,name,email,role,channels,created_at,deactivated_at"
-EMAILS = (
-    "jane.doe@example.com",
-    "bob@mail.example.co.uk",
-    "carl@acme.io",
-    "dee@beta.org",
-    "old.user@example.com",
-)
-
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    write_csv(
-        admin / "clients/arrived=2026-01-01/clients.csv",
-        CLIENTS,
-        "c1,Acme Corp,UTC,10,true,2025-12-01",
-        "c2,Beta LLC,,,true,2025-12-01",
-    )
-    write_csv(
-        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
-        UNIT_TYPES,
-        "cpu_hours,CPU hours,delta,sum,false,1,2,",
-        "storage_gb,Storage,gauge,max,false,0.1,0.2,",
-        "egress_gb,Egress,delta,sum,false,0,0.5,",
-        "chat_messages,Chat,delta,sum,false,0.1,0.1,",
-        "ai_tokens,AI,delta,sum,false,0,0.001,",
-        "sms_outbound,SMS out,delta,sum,false,0.02,0.02,",
-        "whatsapp_outbound,WhatsApp out,delta,sum,false,0,0.01,",
-        "whatsapp_inbound,WhatsApp in,delta,sum,false,0,0.01,",
-    )
-    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
-    # December's grace window), but no bucket is in December, so December is not billed.
-    write_csv(
-        admin / "buckets/arrived=2026-01-01/buckets.csv",
-        BUCKETS,
-        "b_cpu,c1,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
-        "b_sto,c1,Storage,storage,storage_gb,,100,0.1,0.2,true,true,2026-01-01",
-        "b_egr,c1,Egress,network,egress_gb,,0,0,0.5,true,true,2026-01-01",
-        "b_chat,c1,Chat,services,chat_messages,,100,0.1,0.1,true,true,2026-01-01",
-        "b_ai,c1,AI,services,ai_tokens,,0,0,0.001,true,true,2026-01-01",
-        "b_sms,c1,SMS,services,sms_outbound,,50,0.02,0.02,true,true,2026-01-01",
-        "b2_cpu,c2,CPU,compute,cpu_hours,,10,1,2,true,true,2026-01-01",
-        "b2_wa,c2,WhatsApp,services,whatsapp_outbound,,0,0,0.01,true,true,2026-01-01",
-    )
-    write_csv(
-        admin / "assets/arrived=2026-01-01/assets.csv",
-        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
-        "vm-1,c1,compute,VM 1,,true,true,2025-12-01",
-        "disk-1,c1,storage,Disk 1,,true,true,2025-12-01",
-        "net-1,c1,network,Net 1,,true,true,2025-12-01",
-        "vm-2,c2,compute,VM 2,,true,true,2025-12-01",
-        "vm-3,c2,compute,VM 3,,true,true,2025-12-01",
-        "vm-4,c2,compute,VM 4,,true,true,2025-12-01",
-        "vm-5,c2,compute,VM 5,,true,true,2025-12-01",
-        "vm-x,,compute,VM X,,false,true,2025-12-01",
-    )
-    write_csv(
-        admin / "credit_grants/arrived=2026-01-01/credit_grants.csv",
-        "grant_id,client_id,amount,received_at,expires_at",
-        "g1,c2,5,2026-01-05T00:00:00Z,2026-12-31T00:00:00Z",
-        "g2,c2,3,2026-03-10T00:00:00Z,2026-12-31T00:00:00Z",
-    )
-    write_csv(
-        admin / "payments/arrived=2026-03-01/payments.csv",
-        "payment_id,client_id,period,amount,paid_at",
-        "p1,c1,2026-01,31,2026-02-09T00:00:00Z",
-        "p2,c2,2026-01,4,2026-02-20T00:00:00Z",
-    )
-    write_csv(
-        admin / "usage_limits/arrived=2026-01-01/usage_limits.csv",
-        "client_id,monthly_limit",
-        "c1,150",
-        "c2,8",
-    )
-    write_csv(
-        admin / "users/arrived=2026-01-01/users.csv",
-        USERS,
-        "u0,c1,Old User,old.user@example.com,admin,email,2025-12-01T00:00:00Z,",
-        "u1,c1,Jane Doe,jane.doe@example.com,admin,email;sms,2026-01-01T00:00:00Z,",
-    )
-    write_csv(
-        admin / "users/arrived=2026-03-01/users.csv",
-        USERS,
-        "u1,c1,Jane Doe,jane.doe@example.com,admin,email;sms,2026-01-01T00:00:00Z,",
-        "u2,c1,Bob Roe,bob@mail.example.co.uk,agent,whatsapp,2026-01-01T00:00:00Z,"
-        "2026-03-01T00:00:00Z",
-        "u3,c1,Carl Poe,carl@acme.io,agent,chat,2026-04-01T00:00:00Z,",
-        "u4,c2,Dee Lee,dee@beta.org,admin,whatsapp;chat,2026-01-01T00:00:00Z,",
-    )
-    readings = root / "meter_readings"
-    write_csv(
-        readings / "arrived=2026-02-20/feb.csv",
-        READINGS,
-        "r1,vm-1,compute,cpu_hours,2026-02-05T00:00:00Z,40",
-        "r2,vm-2,compute,cpu_hours,2026-02-05T00:00:00Z,2",
-        "r3,vm-3,compute,cpu_hours,2026-02-05T00:00:00Z,3",
-        "r4,vm-4,compute,cpu_hours,2026-02-05T00:00:00Z,2",
-        "r5,vm-5,compute,cpu_hours,2026-02-05T00:00:00Z,3",
-        "r6,disk-1,storage,storage_gb,2026-02-02T00:00:00Z,80",
-        "r7,disk-1,storage,storage_gb,2026-02-15T00:00:00Z,120",
-        "r8,net-1,network,egress_gb,2026-02-06T00:00:00Z,10",
-        "r9,net-1,network,egress_gb,2026-02-07T00:00:00Z,30",
-    )
-    write_csv(
-        readings / "arrived=2026-03-12/mar.csv",
-        READINGS,
-        "r10,vm-1,compute,cpu_hours,2026-03-02T00:00:00Z,5",
-        "r11,disk-1,storage,storage_gb,2026-03-02T00:00:00Z,50",
-        "r12,vm-2,compute,cpu_hours,2026-03-02T00:00:00Z,4",
-        "r13,vm-x,compute,cpu_hours,2026-03-10T00:00:00Z,7",
-    )
-    events = root / "service_events"
-    write_csv(
-        events / "arrived=2026-02-20/feb.csv",
-        EVENTS,
-        "e1,c1,alpha,u1,ai,out,2026-02-01T10:00:00Z,100",
-        "e2,c1,alpha,u1,ai,out,2026-02-03T10:00:00Z,200",
-        "e3,c1,alpha,u1,ai,out,2026-02-10T10:00:00Z,701",
-        "e4,c1,alpha,u1,chat,out,2026-02-16T09:00:00Z,30",
-        "e5,c1,beta,u2,chat,out,2026-02-16T10:00:00Z,30",
-        "e6,c1,gamma,u1,chat,,2026-02-16T11:00:00Z,30",
-        "e8,c2,,u4,whatsapp,out,2026-02-10T10:00:00Z,150",
-        "e9,c2,support,u4,whatsapp,out,2026-02-11T10:00:00Z,50",
-        "e10,c2,,u4,whatsapp,in,2026-02-12T10:00:00Z,80",
-    )
-    write_csv(  # e4 resent: kept for audit, counted once
-        events / "arrived=2026-02-21/resend.csv",
-        EVENTS,
-        "e4,c1,alpha,u1,chat,out,2026-02-16T09:00:00Z,30",
-    )
-    write_csv(
-        events / "arrived=2026-03-05/mar.csv",
-        EVENTS,
-        "e7,c1,alpha,u1,sms,out,2026-03-03T10:00:00Z,10",
-    )
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("reports"), _landing, AS_OF)
+def warehouse(reports_warehouse: Path) -> Path:
+    return reports_warehouse
 
 
 # --- billing dashboard -------------------------------------------------------------------
@@ -504,13 +330,8 @@ def _string_values(warehouse: Path, tables: list[str]) -> list[str]:
 
 
 def _marts(warehouse: Path) -> list[str]:
-    return [
-        r["table_name"]
-        for r in read(
-            warehouse,
-            "select table_name from information_schema.tables where table_schema = 'marts'",
-        )
-    ]
+    sql = "select table_name from information_schema.tables where table_schema = 'marts'"
+    return [r["table_name"] for r in read(warehouse, sql)]
 
 
 ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")

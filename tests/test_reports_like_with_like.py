@@ -1,28 +1,8 @@
 """Reports that add like with like: units and aggregations, disproportionate consumers, and
 the open month compared with a whole one (models/marts/reports, models/marts/over_under).
 
-A landing zone written by hand, built once as of T = 2026-03-05T00:00Z (4 days of March's
-31 gone); every expected figure is worked out in the comments.
-
-Clients k1, k2 (UTC) and k3 (America/New_York), configured from 2026-01-01. Every bucket has
-commit 0, base price 0 and overage price 1, so a bucket's final cost is its usage U.
-  k1: cpu_hours sum, egress_gb sum, ingress_gb COUNT (transfers), storage_gb MAX,
-      whatsapp_outbound UNIQUE_COUNT (distinct users), chat_messages sum
-  k2: cpu_hours sum, egress_gb sum, ingress_gb sum (GB), storage_gb LATEST,
-      whatsapp_outbound sum (messages)
-  k3: chat_messages sum (never used); its SMS has no bucket (unbound)
-January: k1 chat 2 (an event at Jan 1 00:00, k1's first) -> revenue 2.00.
-February:
-  k1 cpu vm-a 40; egress net-a 30; ingress net-a 2 transfers (5 GB and 7 GB); storage
-     disk-a max(80, 120) = 120; whatsapp users u1, u2 = 2 (600 messages); chat alpha
-     10 + 20 + 40 = 70, beta 20 -> 90. k1 = 40 + 30 + 2 + 120 + 2 + 90 = 284.00
-  k2 cpu vm-b 10 + vm-c 6 = 16; egress net-b 10; ingress net-b 8 GB; storage disk-b latest
-     of (50, 30) = 30; whatsapp 50 messages. k2 = 16 + 10 + 8 + 30 + 50 = 114.00
-  k3 0.00 (its SMS 1 on Jan 31 21:00 local and 393 on Feb 10 bind to no bucket)
-  revenue 398.00
-March so far: k1 cpu 4 (Mar 2), chat 5 (Mar 1) + 7 (Mar 3) = 12 -> 16.00; run-rate
-  projections (f = 4/31): cpu 4 * 31 / 4 = 31, chat 12 * 31 / 4 = 93 -> k1 124.00; k2 and k3
-  nothing used: 0.00. Revenue so far 16.00, projected 124.00.
+On the zone of tests/fixtures/zones/like_with_like.py (as of T = 2026-03-05T00:00Z), whose
+docstring works out every figure.
 """
 
 from __future__ import annotations
@@ -32,124 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import (
-    BUCKETS,
-    CLIENTS,
-    EVENTS,
-    READINGS,
-    UNIT_TYPES,
-    build_warehouse,
-    read_rows,
-    write_csv,
-)
+from tests.pipeline import read_rows
 
-AS_OF = "2026-03-05T00:00:00Z"
-
-
-def _landing(root: Path) -> Path:
-    admin = root / "admin"
-    write_csv(
-        admin / "clients/arrived=2026-01-01/clients.csv",
-        CLIENTS,
-        "k1,Kilo One,UTC,30,true,2025-12-01",
-        "k2,Kilo Two,UTC,30,true,2025-12-01",
-        "k3,Kilo Three,America/New_York,30,true,2025-12-01",
-    )
-    write_csv(
-        admin / "unit_types/arrived=2026-01-01/unit_types.csv",
-        UNIT_TYPES,
-        "cpu_hours,CPU hours,delta,sum,false,0,1,",
-        "egress_gb,Egress,delta,sum,false,0,1,",
-        "ingress_gb,Ingress,delta,sum,false,0,1,",
-        "storage_gb,Storage,gauge,max,false,0,1,",
-        "whatsapp_outbound,WhatsApp out,delta,sum,false,0,1,",
-        "chat_messages,Chat,delta,sum,false,0,1,",
-        "sms_outbound,SMS out,delta,sum,false,0,1,",
-    )
-    # Buckets created Jan 1: the snapshot of Jan 1 configures December too (it arrived inside
-    # December's grace window), but no bucket is in December, so December is not billed.
-    write_csv(
-        admin / "buckets/arrived=2026-01-01/buckets.csv",
-        BUCKETS,
-        "k1-cpu,k1,CPU,compute,cpu_hours,,0,0,1,true,true,2026-01-01",
-        "k1-egr,k1,Egress,network,egress_gb,,0,0,1,true,true,2026-01-01",
-        "k1-ing,k1,Ingress transfers,network,ingress_gb,count,0,0,1,true,true,2026-01-01",
-        "k1-sto,k1,Peak storage,storage,storage_gb,max,0,0,1,true,true,2026-01-01",
-        "k1-wa,k1,WhatsApp users,services,whatsapp_outbound,unique_count,0,0,1,true,true,"
-        "2025-12-01",
-        "k1-chat,k1,Chat,services,chat_messages,,0,0,1,true,true,2026-01-01",
-        "k2-cpu,k2,CPU,compute,cpu_hours,,0,0,1,true,true,2026-01-01",
-        "k2-egr,k2,Egress,network,egress_gb,,0,0,1,true,true,2026-01-01",
-        "k2-ing,k2,Ingress,network,ingress_gb,,0,0,1,true,true,2026-01-01",
-        "k2-sto,k2,Latest storage,storage,storage_gb,latest,0,0,1,true,true,2026-01-01",
-        "k2-wa,k2,WhatsApp,services,whatsapp_outbound,,0,0,1,true,true,2026-01-01",
-        "k3-chat,k3,Chat,services,chat_messages,,0,0,1,true,true,2026-01-01",
-    )
-    write_csv(
-        admin / "assets/arrived=2026-01-01/assets.csv",
-        "asset_id,client_id,source_type,name,description,ack,enabled,created_at",
-        "vm-a,k1,compute,VM A,,true,true,2025-12-01",
-        "net-a,k1,network,Net A,,true,true,2025-12-01",
-        "disk-a,k1,storage,Disk A,,true,true,2025-12-01",
-        "vm-b,k2,compute,VM B,,true,true,2025-12-01",
-        "vm-c,k2,compute,VM C,,true,true,2025-12-01",
-        "net-b,k2,network,Net B,,true,true,2025-12-01",
-        "disk-b,k2,storage,Disk B,,true,true,2025-12-01",
-    )
-    readings = root / "meter_readings"
-    write_csv(
-        readings / "arrived=2026-02-25/feb.csv",
-        READINGS,
-        "r1,vm-a,compute,cpu_hours,2026-02-05T00:00:00Z,40",
-        "r2,vm-b,compute,cpu_hours,2026-02-05T00:00:00Z,10",
-        "r3,vm-c,compute,cpu_hours,2026-02-05T00:00:00Z,6",
-        "r4,net-a,network,egress_gb,2026-02-06T00:00:00Z,30",
-        "r5,net-b,network,egress_gb,2026-02-06T00:00:00Z,10",
-        "r6,net-a,network,ingress_gb,2026-02-06T00:00:00Z,5",
-        "r7,net-a,network,ingress_gb,2026-02-07T00:00:00Z,7",
-        "r8,net-b,network,ingress_gb,2026-02-06T00:00:00Z,8",
-        "r9,disk-a,storage,storage_gb,2026-02-02T00:00:00Z,80",
-        "r10,disk-a,storage,storage_gb,2026-02-15T00:00:00Z,120",
-        "r11,disk-b,storage,storage_gb,2026-02-03T00:00:00Z,50",
-        "r12,disk-b,storage,storage_gb,2026-02-20T00:00:00Z,30",
-    )
-    write_csv(
-        readings / "arrived=2026-03-04/mar.csv",
-        READINGS,
-        "r13,vm-a,compute,cpu_hours,2026-03-02T00:00:00Z,4",
-    )
-    events = root / "service_events"
-    write_csv(
-        events / "arrived=2026-01-02/jan.csv",
-        EVENTS,
-        "e0,k1,alpha,u1,chat,out,2026-01-01T00:00:00Z,2",
-    )
-    write_csv(
-        events / "arrived=2026-02-25/feb.csv",
-        EVENTS,
-        "e1,k1,alpha,u1,chat,out,2026-02-02T10:00:00Z,10",
-        "e2,k1,alpha,u1,chat,out,2026-02-03T10:00:00Z,20",
-        "e3,k1,alpha,u1,chat,out,2026-02-20T10:00:00Z,40",
-        "e4,k1,beta,u2,chat,out,2026-02-20T11:00:00Z,20",
-        "e5,k1,,u1,whatsapp,out,2026-02-10T10:00:00Z,100",
-        "e6,k1,,u2,whatsapp,out,2026-02-11T10:00:00Z,200",
-        "e7,k1,,u1,whatsapp,out,2026-02-12T10:00:00Z,300",
-        "e8,k2,,u9,whatsapp,out,2026-02-10T10:00:00Z,50",
-        "e9,k3,,u7,sms,out,2026-02-01T02:00:00Z,1",
-        "e10,k3,,u7,sms,out,2026-02-10T15:00:00Z,393",
-    )
-    write_csv(
-        events / "arrived=2026-03-04/mar.csv",
-        EVENTS,
-        "e11,k1,alpha,u1,chat,out,2026-03-01T10:00:00Z,5",
-        "e12,k1,alpha,u1,chat,out,2026-03-03T10:00:00Z,7",
-    )
-    return root
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse(tmp_path_factory.mktemp("like_with_like"), _landing, AS_OF)
+def warehouse(like_with_like_warehouse: Path) -> Path:
+    return like_with_like_warehouse
 
 
 # --- 5. no usage of different units or aggregations added up -------------------------------

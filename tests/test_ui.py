@@ -18,7 +18,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from orchestration.settings import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
 
 WORKSPACE_QUERY = """
 {
