@@ -40,10 +40,6 @@ LITERAL_RELATION = re.compile(
 )
 PRIMARY_KEY_TESTS = {"unique", "unique_combination"}
 
-# Models of another change to #18 that give themselves a primary-key test there; the
-# integration of #18 empties this set.
-KEYED_ELSEWHERE = {"int_bucket_usage", "int_unbilled_records"}
-
 
 @functools.cache
 def manifest() -> dict:
@@ -138,7 +134,7 @@ def test_every_model_has_a_description_and_a_tested_primary_key() -> None:
             keyed.add(node["attached_node"].split(".")[-1])
     undescribed = sorted(name for name, node in models().items()
                          if not node["description"].strip())
-    unkeyed = sorted(set(models()) - keyed - KEYED_ELSEWHERE)
+    unkeyed = sorted(set(models()) - keyed)
     assert (undescribed, unkeyed) == ([], [])
 
 
