@@ -16,7 +16,7 @@ from orchestration.defs.cutoff import (
     period_cutoff,
 )
 from tests.pipeline import CLIENTS, build_marts, read, write_csv
-from tests.test_money_flows import _landing
+from tests.fixtures.zones.money import landing as _landing
 
 AS_OF = "2026-05-10T00:00:00Z"
 GRACE_HOURS = 30

@@ -102,15 +102,17 @@ _LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
 def lineage_key(props: Mapping[str, Any], compiled_sql: str, columns: Columns,
                 manifest: Mapping[str, Any]) -> str:
     """What a model's lineage depends on: its compiled SQL with the literals left out (the
-    as-of time is one), its own columns and its parents' columns."""
+    as-of time is one), its own columns, and its parents' relation names (as the manifest
+    spells them, database included: the SQL's tables are matched to them) and columns."""
     parts = [_LITERALS.sub("?", compiled_sql)]
-    relations = [_relation(props)]
+    nodes = [props]
     for parent_id in sorted(manifest["parent_map"].get(props["unique_id"], [])):
         parent = manifest["nodes"].get(parent_id) or manifest["sources"].get(parent_id)
         if parent is not None:
-            relations.append(_relation(parent))
-    for relation in relations:
-        parts.append(json.dumps([relation, columns.get(relation, {})]))
+            nodes.append(parent)
+    for node in nodes:
+        relation = _relation(node)
+        parts.append(json.dumps([node.get("relation_name"), relation, columns.get(relation, {})]))
     return text_digest("".join(parts))
 
 
