@@ -44,8 +44,8 @@ def test_lineage_is_traced_again_only_when_the_code_or_the_columns_change() -> N
     assert lineage_key(BILLS, sql.replace("sum", "max"), columns, MANIFEST) != key
     wider = {**columns, ("staging", "usage"): {"units": "BIGINT", "day": "DATE"}}
     assert lineage_key(BILLS, sql, wider, MANIFEST) != key
-    # the manifest parsed for another warehouse names the parent in another database: the
-    # SQL's tables would match no parent, and what was traced must not be reused for it
+    # a manifest that names the parent in another database (parsed for another warehouse
+    # file): traced again, never reused from a trace made against other names
     other = {**MANIFEST, "nodes": {"model.p.usage": {
         **MANIFEST["nodes"]["model.p.usage"], "relation_name": '"other"."staging"."usage"'}}}
     assert lineage_key(BILLS, sql, columns, other) != key

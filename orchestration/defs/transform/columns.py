@@ -154,6 +154,12 @@ def save_cache(path: Path, cache: dict[str, Any], limit: int = 2000) -> None:
     temporary.replace(path)
 
 
+def _in_any_database(table):
+    """``table`` without its database (catalog) part."""
+    table.set("catalog", None)
+    return table
+
+
 def column_lineage(
     props: Mapping[str, Any],
     own: Mapping[str, str],
@@ -181,12 +187,16 @@ def column_lineage(
         parent = manifest["nodes"].get(parent_id) or manifest["sources"].get(parent_id)
         if parent is None or not parent.get("relation_name"):
             continue
-        table = to_table(parent["relation_name"], dialect=dialect)
+        table = _in_any_database(to_table(parent["relation_name"], dialect=dialect))
         schema.add_table(table, dict(columns.get(_relation(parent), {})), dialect=dialect)
         parents_by_relation[normalize_table_name(table, dialect=dialect)] = parent
-    schema.add_table(to_table(props["relation_name"], dialect=dialect), dict(own),
-                     dialect=dialect)
+    schema.add_table(_in_any_database(to_table(props["relation_name"], dialect=dialect)),
+                     dict(own), dialect=dialect)
     expression = parse_one(compiled_sql, dialect=dialect)
+    # The database is the warehouse file's name, which the manifest's parse and the run's
+    # build need not share: relations are matched by schema and name, as read_columns does.
+    for table in expression.find_all(exp.Table):
+        _in_any_database(table)
     # trim_selects=False: sqlglot would copy the whole select for every node only to label
     # it; the leaves (tables and columns) are the same, at a fifth of the time
     nodes = lineage(None, expression, schema=schema, dialect=dialect, trim_selects=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,8 @@ class ManifestMissing(RuntimeError):
     """The dbt project has not been parsed yet; the message says how to parse it."""
 
 
-# The variables dbt's profile reads (profiles.yml): the warehouse file names the database in
-# every relation of the manifest, so a parse for another warehouse is a different parse.
-PROFILE_VARIABLES = ("TALLYHOUSE_WAREHOUSE", "TALLYHOUSE_DBT_THREADS", "TALLYHOUSE_MEMORY_LIMIT",
-                     "TALLYHOUSE_THREADS")
-
-
 def dbt_sources_digest(project_dir: Path, manifest: Path) -> str:
-    """A digest of the dbt project's sources, of the profile's variables and of the manifest
-    parsed from them."""
+    """A digest of the dbt project's sources and of the manifest parsed from them."""
     paths = []
     for part in PROJECT_PARTS:
         root = project_dir / part
@@ -45,8 +37,7 @@ def dbt_sources_digest(project_dir: Path, manifest: Path) -> str:
         elif root.is_dir():
             paths.extend(p for p in root.rglob("*") if p.is_file())
     parsed = file_digest(manifest) if manifest.exists() else "no manifest"
-    profile = repr([os.environ.get(name, "") for name in PROFILE_VARIABLES])
-    return text_digest(files_digest(paths, project_dir) + profile + parsed)
+    return text_digest(files_digest(paths, project_dir) + parsed)
 
 
 def prepare_dbt_manifest(project: DbtProject = dbt_project) -> None:
