@@ -15,8 +15,8 @@ from orchestration.defs.cutoff import (
     latest_finalized_period,
     period_cutoff,
 )
-from tests.pipeline import CLIENTS, build_marts, read, write_csv
 from tests.fixtures.zones.money import landing as _landing
+from tests.pipeline import CLIENTS, build_marts, read, write_csv
 
 AS_OF = "2026-05-10T00:00:00Z"
 GRACE_HOURS = 30
@@ -87,4 +87,20 @@ def test_finalization_cutoff_is_the_cutoff_in_the_latest_zone() -> None:
     assert finalization_cutoff(date(2026, 2, 1), 48) == datetime(2026, 3, 3, 12, tzinfo=UTC)
     assert period_cutoff(date(2026, 2, 1), 48, {"UTC", LATEST_ZONE}) == datetime(
         2026, 3, 3, 12, tzinfo=UTC
+    )
+
+
+def test_cutoff_waits_for_the_latest_client_time_zone() -> None:
+    # February 2026 ends 2026-03-01 00:00 local. UTC: + 48 h = Mar 3 00:00 UTC.
+    assert period_cutoff(date(2026, 2, 1), 48, {"UTC"}) == datetime(2026, 3, 3, tzinfo=UTC)
+    # Los Angeles is UTC-8 in winter: Mar 1 08:00 UTC + 48 h = Mar 3 08:00 UTC, the later one
+    assert period_cutoff(date(2026, 2, 1), 48, {"UTC", "America/Los_Angeles"}) == datetime(
+        2026, 3, 3, 8, tzinfo=UTC
+    )
+    zones = {"UTC"}
+    assert latest_finalized_period(datetime(2026, 3, 2, 23, 59, tzinfo=UTC), 48, zones) == date(
+        2026, 1, 1
+    )
+    assert latest_finalized_period(datetime(2026, 3, 3, tzinfo=UTC), 48, zones) == date(
+        2026, 2, 1
     )

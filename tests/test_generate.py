@@ -11,13 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -26,129 +23,47 @@ import pytest
 
 from orchestration.generator import generate_landing
 from orchestration.ingest.loader import SECRET_PATTERN
-
-TALLYHOUSE = str(Path(sys.executable).parent / "tallyhouse")
-SCALE = 5_000
-AS_OF = "2026-11-05T00:00:00Z"
-
-# CONTRACT 2.1 - 2.3, written out here so that the test does not trust the code's own lists.
-READING_COLUMNS = {
-    "reading_id", "asset_id", "source_type", "unit_type", "reading_ts", "value", "description",
-}
-READING_REQUIRED = {"asset_id", "source_type", "unit_type", "reading_ts", "value"}
-EVENT_COLUMNS = {
-    "event_id", "client_id", "project", "user_id", "service", "direction", "event_ts", "quantity",
-}
-EVENT_REQUIRED = {"event_id", "client_id", "service", "event_ts", "quantity"}
-ADMIN_COLUMNS = {
-    "clients": "client_id name timezone net_terms_days enabled created_at",
-    "assets": "asset_id client_id source_type name description ack enabled created_at",
-    "unit_types": "unit_type description meter_kind aggregation auto_provision base_price "
-    "overage_price filter_pattern",
-    "buckets": "bucket_id client_id name source_type unit_type aggregation commit_units "
-    "base_price overage_price reviewed enabled created_at",
-    "suppressions": "pattern pattern_type reason created_at",
-    "disregarded_assets": "asset_id reason disregarded_at",
-    "credit_grants": "grant_id client_id amount received_at expires_at",
-    "usage_limits": "client_id monthly_limit",
-    "payments": "payment_id client_id period amount paid_at",
-    "api_keys": "api_key_id name role client_id key_hash enabled last_used_at",
-    "users": "user_id client_id name email role channels created_at deactivated_at",
-}
-SERVICE_PAIRS = {
-    ("ai", "out"): "ai_tokens", ("chat", "out"): "chat_messages", ("image", "out"): "images",
-    ("sms", "out"): "sms_outbound", ("sms", "in"): "sms_inbound",
-    ("email", "out"): "email_outbound", ("email", "in"): "email_inbound",
-    ("whatsapp", "out"): "whatsapp_outbound", ("whatsapp", "in"): "whatsapp_inbound",
-    ("call", "out"): "call_minutes_outbound", ("call", "in"): "call_minutes_inbound",
-    ("video_call", "out"): "video_call_minutes", ("bot", "out"): "bot_sessions",
-}
-FITTING_AGGREGATIONS = {
-    "delta": {"sum", "count"},
-    "cumulative": {"sum", "count"},
-    "gauge": {"max", "latest", "time_weighted_avg", "count"},
-}
-READING_REASONS = {
-    "missing_field", "unparsable_number", "non_finite_number", "negative_value",
-    "unparsable_timestamp", "unknown_unit_type",
-}
-EVENT_REASONS = {
-    "missing_field", "unparsable_number", "non_finite_number", "non_positive_quantity",
-    "unparsable_timestamp", "unknown_service",
-}
-LANDED_PATH = re.compile(
-    r"^(meter_readings|service_events)/arrived=\d{4}-\d{2}-\d{2}/[^/]+\.(csv|parquet|jsonl)$"
-    r"|^admin/(\w+)/arrived=\d{4}-\d{2}-\d{2}/(\w+)\.csv$"
+from tests.fixtures.generated import (
+    ADMIN_COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_REASONS,
+    EVENT_REQUIRED,
+    FITTING_AGGREGATIONS,
+    LANDED_PATH,
+    READING_COLUMNS,
+    READING_REASONS,
+    READING_REQUIRED,
+    SCALE,
+    SERVICE_PAIRS,
+    generated_landing,
 )
-
-
-def _quiet(_: str) -> None:
-    pass
+from tests.fixtures.generated import (
+    admin_snapshots as _admin,
+)
+from tests.fixtures.generated import (
+    committed_amount as _committed_amount,
+)
+from tests.fixtures.generated import (
+    files as _files,
+)
+from tests.fixtures.generated import (
+    hashes as _hashes,
+)
+from tests.fixtures.generated import (
+    newest as _newest,
+)
+from tests.fixtures.generated import (
+    quiet as _quiet,
+)
+from tests.fixtures.generated import (
+    text_rows as _text_rows,
+)
 
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("generated") / "landing"
-    generate_landing(root, scale=SCALE, seed=7, progress=_quiet)
-    return root
+    return generated_landing(tmp_path_factory.mktemp("generated") / "landing")
 
-
-def _hashes(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def _files(root: Path, feed: str, suffix: str) -> list[Path]:
-    return sorted((root / feed).glob(f"arrived=*/*.{suffix}"))
-
-
-def _admin(root: Path, table: str) -> dict[date, list[dict[str, str]]]:
-    """Every snapshot of an admin table by arrival day."""
-    snapshots = {}
-    for path in sorted((root / "admin" / table).glob("arrived=*/*.csv")):
-        arrived = date.fromisoformat(path.parent.name.removeprefix("arrived="))
-        with path.open(encoding="utf-8", newline="") as handle:
-            snapshots[arrived] = list(csv.DictReader(handle))
-    return snapshots
-
-
-def _newest(root: Path, table: str) -> list[dict[str, str]]:
-    snapshots = _admin(root, table)
-    return snapshots[max(snapshots)]
-
-
-def _text_rows(root: Path, feed: str) -> duckdb.DuckDBPyConnection:
-    """All rows of a usage feed's CSV and JSON-lines files as text, with file and arrival."""
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    csv_glob = str(root / feed / "arrived=*" / "*.csv")
-    jsonl_glob = str(root / feed / "arrived=*" / "*.jsonl")
-    con.execute(
-        f"""
-        create table rows as
-        select * from read_csv('{csv_glob}', all_varchar = true, header = true,
-                               union_by_name = true, filename = true,
-                               hive_partitioning = false)
-        union all by name
-        select * from read_json('{jsonl_glob}', format = 'newline_delimited',
-                                columns = {_json_columns(feed)}, filename = true,
-                                hive_partitioning = false)
-        """
-    )
-    con.execute(
-        "alter table rows rename column filename to file; "
-        "alter table rows add column arrived date; "
-        "update rows set arrived = cast(regexp_extract(file, 'arrived=([0-9-]+)', 1) as date)"
-    )
-    return con
-
-
-def _json_columns(feed: str) -> str:
-    names = READING_COLUMNS if feed == "meter_readings" else EVENT_COLUMNS
-    return "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in sorted(names)) + "}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,86 +329,3 @@ def test_usage_limits_leave_headroom_above_the_committed_spend(landing: Path) ->
         assert Decimal(row["monthly_limit"]) > committed, row
 
 
-# ---------------------------------------------------------------------------------------------
-
-
-def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [TALLYHOUSE, *args], capture_output=True, text=True, check=False,
-        env={**os.environ, **env}, timeout=900,
-    )
-
-
-def _read(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def _committed_amount(buckets: list[dict[str, str]], client_id: str) -> Decimal:
-    total = Decimal(0)
-    for bucket in buckets:
-        if bucket["client_id"] == client_id and bucket["enabled"] == "true":
-            amount = Decimal(bucket["commit_units"]) * Decimal(bucket["base_price"])
-            total += amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return total
-
-
-@pytest.mark.e2e
-def test_tallyhouse_run_bills_the_generated_landing_zone(landing: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    result = _run(
-        "run", "--landing", str(landing), "--warehouse", str(warehouse), "--as-of", AS_OF,
-        env={"DAGSTER_HOME": str(home)},
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-
-    kinds = {row[0] for row in _read(
-        warehouse, "select distinct split_part(client_id, '-', 1) from marts.billing_readings"
-    )}
-    assert kinds >= {"dlr", "cc", "inf"}  # dealerships, contact centres, infrastructure
-    reasons = {row[0] for row in _read(warehouse, "select distinct reason from marts.quarantine")}
-    assert reasons >= READING_REASONS | EVENT_REASONS
-    assert _read(warehouse, "select count(*) from marts.billing_adjustments")[0][0] > 0
-    unbalanced = _read(
-        warehouse,
-        "select file from marts.ingest_log where rows_seen <> rows_loaded + rows_quarantined "
-        "+ rows_duplicate + rows_suppressed",
-    )
-    assert unbalanced == []
-    statuses = dict(_read(
-        warehouse, "select status, sum(rows_duplicate) from marts.ingest_log group by all"
-    ))
-    assert statuses.get("duplicate_file", 0) > 0 and statuses["loaded"] > 0
-    assert _read(warehouse, "select sum(rows_suppressed) from marts.ingest_log")[0][0] > 0
-
-    # Globex stays under every commit, so each invoice is its committed amounts, and it pays
-    # them in full: paid. The others have not paid everything: overdue invoices exist.
-    buckets = _admin(landing, "buckets")
-    july_buckets = buckets[max(d for d in buckets if d <= date(2026, 8, 3))]
-    invoices = _read(
-        warehouse,
-        "select period_start, charges, status from marts.invoices "
-        "where client_id = 'inf-globex' and period_start = date '2026-07-01'",
-    )
-    assert invoices == [(date(2026, 7, 1), _committed_amount(july_buckets, "inf-globex"), "paid")]
-    assert _read(warehouse, "select count(*) from marts.invoices where status = 'overdue'")[0][0]
-
-    # Usage limits leave headroom above a client's usual month: no finished month went over
-    # its limit (a limit below the committed spend was exceeded every month).
-    over = _read(
-        warehouse,
-        "select client_id, period_start from marts.store_bill_vs_limit "
-        "where is_over_limit and finalized",
-    )
-    assert over == []
-    # Some asset takes a disproportionate share of its unit type (Globex's archive holds
-    # many times Initech's lake from September): the flag fires on generated data.
-    flagged = _read(
-        warehouse, "select count(*) from marts.report_heavy_consumers where is_heavy_consumer"
-    )
-    assert flagged[0][0] > 0

@@ -7,18 +7,10 @@ in all (eight admin snapshots, four reading files).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections import deque
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -38,11 +30,10 @@ from orchestration.defs.billing_close.automation import (
     close_request,
     finalization_cron,
 )
-from orchestration.defs.cutoff import latest_finalized_period, period_cutoff
 from orchestration.defs.ingest.sensor import files_run_key, landing_zone_sensor
 from orchestration.defs.resources import settings_resources
 from orchestration.defs.transform.nightly import nightly_rating_schedule
-from orchestration.settings import REPO_ROOT, load_run_settings
+from orchestration.settings import load_run_settings
 from tests.fixtures.zones.money import landing as _landing
 from tests.pipeline import BUCKETS, READINGS, build_marts, read, write_csv
 
@@ -348,22 +339,6 @@ def test_the_scheduled_run_used_the_ticks_as_of_time(gate) -> None:
 # --- freshness -------------------------------------------------------------------------------
 
 
-def test_cutoff_waits_for_the_latest_client_time_zone() -> None:
-    # February 2026 ends 2026-03-01 00:00 local. UTC: + 48 h = Mar 3 00:00 UTC.
-    assert period_cutoff(date(2026, 2, 1), 48, {"UTC"}) == datetime(2026, 3, 3, tzinfo=UTC)
-    # Los Angeles is UTC-8 in winter: Mar 1 08:00 UTC + 48 h = Mar 3 08:00 UTC, the later one
-    assert period_cutoff(date(2026, 2, 1), 48, {"UTC", "America/Los_Angeles"}) == datetime(
-        2026, 3, 3, 8, tzinfo=UTC
-    )
-    zones = {"UTC"}
-    assert latest_finalized_period(datetime(2026, 3, 2, 23, 59, tzinfo=UTC), 48, zones) == date(
-        2026, 1, 1
-    )
-    assert latest_finalized_period(datetime(2026, 3, 3, tzinfo=UTC), 48, zones) == date(
-        2026, 2, 1
-    )
-
-
 def _freshness(defs, warehouse: Path, now: str, monkeypatch: pytest.MonkeyPatch) -> dict:
     from orchestration.definitions import FRESHNESS_JOB
 
@@ -396,86 +371,6 @@ def test_freshness_checks_judge_the_warehouse_against_the_clock(
 ) -> None:
     # the gate left the billing marts as of 2026-03-11T00:00:00Z
     assert _freshness(gate["defs"], gate["warehouse"], now, monkeypatch) == expected
-
-
-# --- the webserver ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-ASSET_GRAPH = "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
-
-
-def _path(nodes: list[dict], start: str, goal: str) -> list[str] | None:
-    """Shortest path from ``start`` to ``goal`` along the dependency edges (upstream -> down)."""
-    downstream: dict[str, list[str]] = {}
-    for node in nodes:
-        key = "/".join(node["assetKey"]["path"])
-        for dep in node["dependencyKeys"]:
-            downstream.setdefault("/".join(dep["path"]), []).append(key)
-    came_from: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        key = queue.popleft()
-        if key == goal:
-            path = [key]
-            while came_from[path[-1]] is not None:
-                path.append(came_from[path[-1]])
-            return path[::-1]
-        for child in sorted(downstream.get(key, [])):
-            if child not in came_from:
-                came_from[child] = key
-                queue.append(child)
-    return None
-
-
-@pytest.mark.e2e
-def test_webserver_serves_the_asset_graph_from_raw_readings_to_invoices(tmp_path: Path) -> None:
-    port = _free_port()
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster-webserver"), "-h", "127.0.0.1",
-         "-p", str(port), "-m", "orchestration.definitions"],
-        cwd=REPO_ROOT, env={**os.environ, "DAGSTER_HOME": str(home), "DO_NOT_TRACK": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        nodes: list[dict] = []
-        while time.monotonic() < deadline and not nodes:
-            assert server.poll() is None, f"dagster-webserver exited with {server.returncode}"
-            with contextlib.suppress(OSError):
-                nodes = _graphql(port, ASSET_GRAPH).get("data", {}).get("assetNodes") or []
-            if not nodes:
-                time.sleep(2)
-        assert nodes, "the webserver did not serve the asset graph in time"
-        path = _path(nodes, "raw/meter_readings", "marts/invoices")
-        print("asset path:", " -> ".join(path or []))
-        assert path is not None and path[0] == "raw/meter_readings"
-        assert path[-1] == "marts/invoices"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.mark.e2e
