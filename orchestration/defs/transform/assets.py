@@ -117,6 +117,8 @@ def ingest_observations(settings: Settings, warehouse: WarehouseResource):
     finally:
         con.close()
     for feed, files, *counts in rows:
+        if feed not in FEEDS_BY_NAME:  # stray files (outside every feed) have no raw table
+            continue
         metadata = {"as_of": settings.as_of_iso, "files": MetadataValue.int(files)}
         for name, value in zip(INGEST_COUNTS, counts, strict=True):
             metadata[name] = MetadataValue.int(int(value))
