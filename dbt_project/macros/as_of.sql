@@ -12,14 +12,20 @@
 
 {#- The run's as-of time T, and the settings that come with it. -#}
 {% macro as_of() -%}
-    cast('{{ run_parameter("as_of") }}' as timestamptz)
+    cast('{{ run_parameter("as_of") }}' as {{ type_instant() }})
 {%- endmacro %}
 
 {% macro grace_interval() -%}
-    to_hours(cast({{ run_parameter("grace_hours") }} as bigint))
+    {{ hours_interval('cast(' ~ run_parameter("grace_hours") ~ ' as bigint)') }}
 {%- endmacro %}
 
 {#- arrived(file) = 00:00 UTC of its arrival date. -#}
 {% macro arrived_at(arrived_column) -%}
+    {{ return(adapter.dispatch('arrived_at', 'tallyhouse')(arrived_column)) }}
+{%- endmacro %}
+{% macro default__arrived_at(arrived_column) -%}
     cast({{ arrived_column }} as timestamp) at time zone 'UTC'
+{%- endmacro %}
+{% macro spark__arrived_at(arrived_column) -%}
+    cast({{ arrived_column }} as timestamp)
 {%- endmacro %}

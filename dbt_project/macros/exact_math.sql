@@ -5,12 +5,12 @@
 
 {#- round(n / d) half away from zero, for HUGEINT n and a positive HUGEINT d. -#}
 {% macro round_div(n, d) -%}
-    (sign({{ n }}) * ((2 * abs({{ n }}) + ({{ d }})) // (2 * ({{ d }}))))
+    (sign({{ n }}) * ({{ int_div('2 * abs(' ~ n ~ ') + (' ~ d ~ ')', '2 * (' ~ d ~ ')') }}))
 {%- endmacro %}
 
 {#- A DECIMAL(38, 10) as HUGEINT units of 1e-10 (exact: the scale is 10). -#}
 {% macro decimal10_to_units(x) -%}
-    cast(cast({{ x }} as decimal(38, 10)) * 10000000000 as hugeint)
+    cast(cast({{ x }} as decimal(38, 10)) * 10000000000 as {{ type_int128() }})
 {%- endmacro %}
 
 {#- HUGEINT millionths -> DECIMAL(38, 6), exactly. -#}
@@ -21,8 +21,8 @@
 {#- (x * num / den) rounded half away from zero to 6 places; x DECIMAL, num/den positive integers. -#}
 {% macro mul_div_round6(x, num, den) -%}
     {{ micros_to_decimal6(round_div(
-        decimal10_to_units(x) ~ " * cast(" ~ num ~ " as hugeint)",
-        "cast(" ~ den ~ " as hugeint) * 10000"
+        decimal10_to_units(x) ~ " * cast(" ~ num ~ " as " ~ type_int128() ~ ")",
+        "cast(" ~ den ~ " as " ~ type_int128() ~ ") * 10000"
     )) }}
 {%- endmacro %}
 
@@ -38,9 +38,9 @@
 -#}
 {% macro parse_decimal(column, places, width=38) -%}
     case
-        when regexp_full_match(
-            trim({{ column }}), '[+-]?([0-9]+([.][0-9]{0,{{ places }}})?|[.][0-9]{1,{{ places }}})'
-        )
+        when {{ regexp_full_match(
+            'trim(' ~ column ~ ')', "'[+-]?([0-9]+([.][0-9]{0," ~ places ~ "})?|[.][0-9]{1," ~ places ~ "})'"
+        ) }}
             then try_cast(trim({{ column }}) as decimal({{ width }}, {{ places }}))
     end
 {%- endmacro %}
