@@ -31,6 +31,10 @@ DEFAULT_DBT_THREADS = 1
 # DuckDB's memory_limit: a number and a unit (1000- or 1024-based), or a share of the RAM
 MEMORY_LIMIT_PATTERN = re.compile(r"\d+(\.\d+)?\s*(kb|mb|gb|tb|kib|mib|gib|tib|%)", re.I)
 SWITCHES = ("TALLYHOUSE_FULL_REFRESH", "TALLYHOUSE_COLUMN_LINEAGE")  # "0" or "1"
+# The engines that build the dbt models: DuckDB (the default, in the warehouse file) or
+# Apache Spark (dbt-spark; orchestration/spark). Ingest and the publication are DuckDB's.
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 
 class SettingsError(ValueError):
@@ -106,6 +110,8 @@ class Settings:
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
     full_refresh: bool = False  # TALLYHOUSE_FULL_REFRESH=1: rebuild the incremental models
     column_lineage: bool = True  # TALLYHOUSE_COLUMN_LINEAGE=0: no column schema and lineage
+    engine: str = DEFAULT_ENGINE  # TALLYHOUSE_ENGINE / --engine: duckdb or spark
+    spark_dir: Path | None = None  # None: ``<warehouse stem>.spark/`` beside the warehouse
 
     @property
     def publication_dir(self) -> Path:
@@ -113,6 +119,18 @@ class Settings:
         if self.publish_dir is not None:
             return self.publish_dir
         return self.warehouse.parent / PUBLISH_DIR_NAME
+
+    @property
+    def spark_home(self) -> Path:
+        """The Spark engine's folder: ``raw/`` (the raw layer as Parquet), ``warehouse/``
+        (Spark's tables) and its metastore; ``spark_dir``, else beside the warehouse."""
+        if self.spark_dir is not None:
+            return self.spark_dir
+        return self.warehouse.parent / f"{self.warehouse.stem}.spark"
+
+    @property
+    def raw_parquet(self) -> Path:
+        return self.spark_home / "raw"
 
     @property
     def as_of_iso(self) -> str:
@@ -142,6 +160,10 @@ class Settings:
             env["TALLYHOUSE_FULL_REFRESH"] = "1"
         if not self.column_lineage:
             env["TALLYHOUSE_COLUMN_LINEAGE"] = "0"
+        env["TALLYHOUSE_ENGINE"] = self.engine
+        if self.engine == "spark" or self.spark_dir is not None:
+            env["TALLYHOUSE_SPARK_DIR"] = str(self.spark_home)
+            env["TALLYHOUSE_RAW_PARQUET"] = str(self.raw_parquet)
         return env
 
 
@@ -180,6 +202,16 @@ def check_switches(env: Mapping[str, str]) -> None:
             raise SettingsError(f"{name} must be 0 or 1, got {value!r}")
 
 
+def engine_setting(text: str | None, source: str = "TALLYHOUSE_ENGINE") -> str:
+    """The engine named by ``--engine`` or ``TALLYHOUSE_ENGINE`` (empty: DuckDB)."""
+    if text is None or text.strip() == "":
+        return DEFAULT_ENGINE
+    name = text.strip().lower()
+    if name not in ENGINES:
+        raise SettingsError(f"{source} must be one of {', '.join(ENGINES)}, got {text!r}")
+    return name
+
+
 def load_settings(
     landing: str | Path | None = None,
     warehouse: str | Path | None = None,
@@ -188,6 +220,7 @@ def load_settings(
     lock_wait_seconds: float | None = None,
     publish_dir: str | Path | None = None,
     lock_timeout: float | str | None = None,
+    engine: str | None = None,
 ) -> Settings:
     """Settings from explicit values, else ``TALLYHOUSE_*`` variables, else defaults.
 
@@ -245,6 +278,12 @@ def load_settings(
         ),
         full_refresh=env.get("TALLYHOUSE_FULL_REFRESH", "").strip() == "1",
         column_lineage=env.get("TALLYHOUSE_COLUMN_LINEAGE", "").strip() != "0",
+        engine=engine_setting(
+            engine if engine is not None else env.get("TALLYHOUSE_ENGINE"),
+            "--engine" if engine is not None else "TALLYHOUSE_ENGINE",
+        ),
+        spark_dir=Path(env["TALLYHOUSE_SPARK_DIR"]).resolve()
+        if env.get("TALLYHOUSE_SPARK_DIR") else None,
     )
 
 

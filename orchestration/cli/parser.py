@@ -9,7 +9,7 @@ from orchestration.cli.demo import cmd_demo
 from orchestration.cli.export import cmd_export
 from orchestration.cli.generate import cmd_generate
 from orchestration.cli.run import cmd_run
-from orchestration.settings import DEFAULT_LOCAL_DIR
+from orchestration.settings import DEFAULT_LOCAL_DIR, ENGINES
 
 DEFAULT_DEMO_SCALE = 200_000
 
@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild the incremental models from scratch instead of reusing the rows of "
         "unchanged files and periods (TALLYHOUSE_FULL_REFRESH=1); the marts are the same",
+    )
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="what builds the dbt models: duckdb, in the warehouse file, or spark, with Apache "
+        "Spark (needs Java 17 and `pip install tallyhouse[spark]`; TALLYHOUSE_ENGINE; default "
+        "duckdb); the marts and the publication are the same",
     )
     run.add_argument(
         "--verbose", action="store_true",

@@ -8,8 +8,10 @@ file, and names the holder's process id when it refuses.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -105,9 +107,38 @@ def check_temp_directory(temp_directory: Path | None) -> None:
     _writable_folder(temp_directory, "spill files", "TALLYHOUSE_TEMP_DIRECTORY")
 
 
+def check_engine(engine: str) -> None:
+    """The Spark engine needs dbt-spark with pyspark (``pip install -e '.[spark]'``) and a
+    Java runtime (17 or newer) on ``PATH`` or in ``JAVA_HOME``."""
+    if engine != "spark":
+        return
+    missing = [package for package, module in (("pyspark", "pyspark"),
+                                               ("dbt-spark", "dbt.adapters.spark"))
+               if not _has_module(module)]
+    if missing:
+        raise SettingsError(
+            f"--engine spark needs {' and '.join(missing)}: install them with "
+            "`.venv/bin/pip install -e '.[spark]'` (or choose --engine duckdb)"
+        )
+    java_home = os.environ.get("JAVA_HOME")
+    if not shutil.which("java") and not (java_home and Path(java_home, "bin", "java").exists()):
+        raise SettingsError(
+            "--engine spark needs a Java runtime (17 or newer): install one (Debian: apt-get "
+            "install openjdk-17-jre-headless) or set JAVA_HOME (or choose --engine duckdb)"
+        )
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def check_run(settings: Settings, probe_lock: bool = True) -> None:
     """Everything ``tallyhouse run`` needs before it starts Dagster (``probe_lock``: also
     that no other process holds the warehouse open)."""
     check_landing(settings.landing)
     check_warehouse(settings.warehouse, probe_lock)
     check_temp_directory(settings.temp_directory)
+    check_engine(settings.engine)

@@ -208,7 +208,7 @@ def _close_months(settings: Settings, job, run_config: dict, progress) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(
         args.landing, args.warehouse, args.as_of, args.grace_hours, args.lock_wait,
-        publish_dir=args.publish_dir, lock_timeout=args.lock_timeout,
+        publish_dir=args.publish_dir, lock_timeout=args.lock_timeout, engine=args.engine,
     )
     if args.full_refresh:
         os.environ["TALLYHOUSE_FULL_REFRESH"] = "1"

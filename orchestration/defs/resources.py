@@ -17,9 +17,11 @@ from dagster import ConfigurableResource
 
 from orchestration.settings import (
     DEFAULT_DBT_THREADS,
+    DEFAULT_ENGINE,
     DEFAULT_GRACE_HOURS,
     DEFAULT_LOCK_WAIT_SECONDS,
     Settings,
+    engine_setting,
     load_settings,
     run_as_of,
 )
@@ -36,6 +38,9 @@ class TallyhouseSettings(ConfigurableResource):
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
     full_refresh: bool = False
     column_lineage: bool = True
+    # the engine of the dbt models: "duckdb" (default) or "spark" (orchestration/spark)
+    engine: str = DEFAULT_ENGINE
+    spark_dir: str = ""  # empty: <warehouse stem>.spark/ beside the warehouse
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TallyhouseSettings:
@@ -46,6 +51,8 @@ class TallyhouseSettings(ConfigurableResource):
             lock_wait_seconds=settings.lock_wait_seconds,
             full_refresh=settings.full_refresh,
             column_lineage=settings.column_lineage,
+            engine=settings.engine,
+            spark_dir=str(settings.spark_dir) if settings.spark_dir else "",
         )
 
     @property
@@ -68,6 +75,8 @@ class TallyhouseSettings(ConfigurableResource):
             lock_wait_seconds=self.lock_wait_seconds,
             full_refresh=self.full_refresh,
             column_lineage=self.column_lineage,
+            engine=engine_setting(self.engine, "the tallyhouse resource's engine"),
+            spark_dir=Path(self.spark_dir) if self.spark_dir else None,
         )
 
     def for_run(self, context, warehouse: WarehouseResource) -> Settings:

@@ -21,6 +21,7 @@ from orchestration.defs.resources import TallyhouseSettings
 from orchestration.digest import files_digest
 from orchestration.ingest.feeds import Feed
 from orchestration.ingest.loader import ensure_raw_schema, ingest_feed, ingest_strays
+from orchestration.spark.raw_layer import export_raw_layer
 from orchestration.warehouse import WarehouseResource
 
 INGEST_PACKAGE = Path(__file__).resolve().parents[2] / "ingest"
@@ -116,6 +117,8 @@ def ingest_landing_zone(
             for feed in FEEDS
         ]
         ingest_strays(con, settings.landing, as_of, context.log.info, since=since)
+        if settings.engine == "spark":  # the raw tables as Parquet, for dbt on Spark
+            export_raw_layer(con, settings.raw_parquet, context.log.info)
         manifest_rows = con.execute("select count(*) from raw.file_manifest").fetchone()[0]
         suppressed_rows = con.execute(
             "select coalesce(sum(rows_suppressed), 0) from raw.suppressed_rows"

@@ -25,6 +25,7 @@ from orchestration.defs.transform.resource import TallyhouseDbtCliResource
 from orchestration.defs.transform.translator import translator
 from orchestration.ingest.feeds import FEEDS_BY_NAME
 from orchestration.settings import Settings
+from orchestration.spark.marts import copy_spark_tables, spark_tables
 from orchestration.warehouse import WarehouseResource, wait_until_writable
 from orchestration.warehouse_lock import WarehouseBusy
 
@@ -62,24 +63,42 @@ def tallyhouse_dbt(
     with compat.dbt_subprocess_env(settings.env()):
         invocation = dbt.cli(args, context=context)
         # column schema and lineage on each model's materialization (one catalog query after
-        # the build); TALLYHOUSE_COLUMN_LINEAGE=0 turns them off
-        if settings.column_lineage:
-            yield from _with_columns(invocation, settings, context)
+        # the build); TALLYHOUSE_COLUMN_LINEAGE=0 turns them off. On Spark, the marts are
+        # copied into the warehouse once dbt has finished (orchestration/spark/marts.py).
+        if settings.column_lineage or settings.engine == "spark":
+            yield from _after_build(invocation, settings, warehouse, context)
         else:
             yield from invocation.stream()
     yield from ingest_observations(settings, warehouse)
 
 
-def _with_columns(invocation: DbtCliInvocation, settings: Settings, context):
-    """dbt's events in their order, once dbt has finished, the models' outputs with their
-    column schema and lineage (read in one query: ``columns``); a failed build still
-    reports what it built, then fails."""
+def _after_build(
+    invocation: DbtCliInvocation, settings: Settings, warehouse: WarehouseResource, context
+):
+    """dbt's events in their order, once dbt has finished: on Spark, after its marts are
+    copied into the warehouse; with the models' column schema and lineage (read in one query:
+    ``columns``) unless turned off. A failed build still reports what it built, then fails."""
     events, failure = [], None
     started = time.monotonic()
     try:
         events.extend(invocation.stream())
     except Exception as exc:  # dbt failed: report what was built, then fail as before
         failure = exc
+    if settings.engine == "spark":
+        con = warehouse.connect()
+        try:
+            copy_spark_tables(
+                con,
+                spark_tables(settings.spark_home / "warehouse", invocation.manifest),
+                context.log.info,
+            )
+        finally:
+            con.close()
+    if not settings.column_lineage:
+        yield from events
+        if failure is not None:
+            raise failure
+        return
     built = time.monotonic()
     outputs = list(with_column_metadata(
         [event for event in events if isinstance(event, Output)], settings.warehouse,
