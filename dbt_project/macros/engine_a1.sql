@@ -2,16 +2,17 @@
     `default__` is DuckDB (today's text), `spark__` is Apache Spark. See engine.sql. -#}
 
 {#- Text to an instant or null, as DuckDB's try_cast(text as timestamptz) reads it: an ISO
-    date with an optional time (T or spaces; seconds and fraction optional, the fraction cut
-    to microseconds) and an optional offset (Z, +hh, +hh:mm, +hhmm, +hh:mm:ss). The offset
+    date with an optional time (T or white space; seconds and fraction optional, the fraction cut
+    to microseconds) and with a time an optional offset (Z, ' UTC', +hh, +hh:mm, +hhmm, +hh:mm:ss). The offset
     is applied as written, however large (DuckDB does; timestamp_checks rejects it after).
-    On Spark, forms outside this grammar (time zone names, BC dates) are null. -#}
+    On Spark, forms outside this grammar (other time zone names, '/' dates, epoch,
+    infinity, BC and years past 9999) are null. -#}
 {% macro try_cast_instant(text) -%}
     {{ return(adapter.dispatch('try_cast_instant', 'tallyhouse')(text)) }}
 {%- endmacro %}
 {% macro default__try_cast_instant(text) -%}try_cast({{ text }} as timestamptz){%- endmacro %}
 {% macro spark__try_cast_instant(text) -%}
-    {%- set re = "'^\\\\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:T| +)([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:[.]([0-9]*))?)?)?(?:(Z)|([+-])([0-9]{2})(?::?([0-9]{2}))?(?::?([0-9]{2}))?)?\\\\s*$'" -%}
+    {%- set re = "'^\\\\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:T|\\\\s+)([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:[.]([0-9]*))?)?(?:(Z| (?i:UTC))|([+-])([0-9]{2})(?::?([0-9]{2}))?(?::?([0-9]{2}))?)?)?\\\\s*$'" -%}
     {%- set part = [] -%}
     {%- for i in range(1, 13) -%}
         {%- do part.append("nullif(regexp_extract(" ~ text ~ ", " ~ re ~ ", " ~ i ~ "), '')") -%}
