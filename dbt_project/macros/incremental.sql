@@ -42,7 +42,7 @@
     fingerprint of usage. -#}
 {% macro known_unit_types_digest() -%}
     (
-        select coalesce(md5(string_agg(distinct unit_types.unit_type, chr(10) order by unit_types.unit_type)), '')
+        select coalesce(md5({{ string_agg_distinct_sorted('unit_types.unit_type', 'chr(10)') }}), '')
         from {{ ref('int_unit_types_current') }} as unit_types
     )
 {%- endmacro %}

@@ -67,23 +67,23 @@
         ["lower(" ~ text ~ ") in ('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', "
             ~ "'+infinity', '-infinity')",
          'non_finite_number', shown ~ " || ' is not a finite number'"],
-        ["coalesce(" ~ sql ~ ", '') <> '' and not regexp_full_match(" ~ text
-            ~ ", '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')",
+        ["coalesce(" ~ sql ~ ", '') <> '' and not " ~ regexp_full_match(text,
+            "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'"),
          'unparsable_number',
          shown ~ " || ' is not a plain decimal number (digits and one point; no _ or , inside)'"],
-        ["coalesce(abs(try_cast(" ~ text ~ " as double)) >= " ~ max_number_magnitude()
+        ["coalesce(abs(" ~ try_cast_double(text) ~ ") >= " ~ max_number_magnitude()
             ~ ", false)",
          'out_of_range',
          shown ~ " || ' is too large: numbers must be below 10^15 in magnitude'"],
     ] %}
     {% if sign == 'non_negative' %}
         {% do checks.append([
-            "coalesce(try_cast(" ~ text ~ " as double) < 0, false)", 'negative_value',
+            "coalesce(" ~ try_cast_double(text) ~ " < 0, false)", 'negative_value',
             shown ~ " || ' is negative'"
         ]) %}
     {% elif sign == 'positive' %}
         {% do checks.append([
-            "coalesce(try_cast(" ~ text ~ " as double) <= 0, false)", 'non_positive_quantity',
+            "coalesce(" ~ try_cast_double(text) ~ " <= 0, false)", 'non_positive_quantity',
             shown ~ " || ' must be greater than 0'"
         ]) %}
     {% endif %}
@@ -96,10 +96,10 @@
 -#}
 {% macro timestamp_checks(sql, name) -%}
     {% set offset = "regexp_extract(trim(" ~ sql ~ "), "
-        ~ "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?\\s*[+-]([0-9]{2}):?([0-9]{2})$', "
+        ~ regex_literal("[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?\\s*[+-]([0-9]{2}):?([0-9]{2})$") ~ ", "
     %}
     {{ return([[
-        "coalesce(" ~ sql ~ ", '') <> '' and (try_cast(" ~ sql ~ " as timestamptz) is null "
+        "coalesce(" ~ sql ~ ", '') <> '' and (" ~ try_cast_instant(sql) ~ " is null "
             ~ "or coalesce(try_cast(" ~ offset ~ "3) as integer) > 14, false) "
             ~ "or coalesce(try_cast(" ~ offset ~ "4) as integer) > 59, false))",
         'unparsable_timestamp',
@@ -140,7 +140,7 @@
     {% endfor %}
     {% if table == 'payments' %}
         {% do checks.append([
-            "try_strptime(" ~ alias ~ ".period || '-01', '%Y-%m-%d') is null",
+            try_strptime_ymd(alias ~ ".period || '-01'") ~ " is null",
             'unparsable_timestamp', "'period ' || " ~ alias ~ ".period || ' is not YYYY-MM'"
         ]) %}
     {% endif %}

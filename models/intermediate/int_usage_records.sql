@@ -9,13 +9,13 @@
 -- equals a full rebuild. The model int_usage_records_processed_files, built after this one,
 -- remembers the files already seen: this model reads the table its last build left.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='file_fingerprint',
     on_schema_change='sync_all_columns',
     post_hook=[
         "{{ delete_stale_fingerprints(ref('int_usage_files'), 'file_fingerprint') }}",
-    ],
+    ] if incremental_materialization() == 'incremental' else [],
 ) }}
 
 {%- set append_only = false -%}
@@ -76,15 +76,15 @@ readings as (
             when readings.reading_id is not null then 'id:' || readings.reading_id
             else
                 'key:' || readings.asset_id || chr(31) || readings.unit_type || chr(31)
-                || epoch_us(readings.reading_at)
+                || {{ epoch_us('readings.reading_at') }}
         end as record_key,
         readings.asset_id,
-        cast(null as varchar) as event_client_id,
+        cast(null as {{ type_text() }}) as event_client_id,
         readings.source_type,
         readings.unit_type,
         readings.reading_at as recorded_at,
         readings.value_decimal as value,
-        cast(null as varchar) as user_id,
+        cast(null as {{ type_text() }}) as user_id,
         readings.description,
         readings.file,
         readings.file_name,
@@ -107,7 +107,7 @@ events as (
         events.event_at as recorded_at,
         events.quantity_decimal as value,
         events.user_id,
-        cast(null as varchar) as description,
+        cast(null as {{ type_text() }}) as description,
         events.file,
         events.file_name,
         events.arrived,
@@ -118,7 +118,7 @@ events as (
     where events.reason is null
 ),
 
-unioned as not materialized (
+unioned as {{ cte_not_materialized() }} (
     select * from readings
     union all
     select * from events
@@ -133,7 +133,7 @@ repeated_keys as (
     select
         feed,
         record_key,
-        min(row(arrived, file_name, row_number)) as first_position
+        min({{ row_value(['arrived', 'file_name', 'row_number']) }}) as first_position
     from unioned
     group by feed, record_key
     having count(*) > 1
@@ -144,7 +144,8 @@ select
     '{{ invocation_id }}' as typed_invocation_id,
     {{ arrived_at('unioned.arrived') }} as arrived_at,
     coalesce(
-        row(unioned.arrived, unioned.file_name, unioned.row_number) <> repeated_keys.first_position,
+        {{ row_value(['unioned.arrived', 'unioned.file_name', 'unioned.row_number']) }}
+        <> repeated_keys.first_position,
         false
     )
     {%- if append_only %}

@@ -14,6 +14,6 @@ select
     nullif(client_id, '') as client_id,
     key_hash,
     {{ parse_bool('enabled') }} as is_enabled,
-    try_cast(last_used_at as timestamptz) as last_used_at
+    {{ try_cast_instant('last_used_at') }} as last_used_at
 from snapshot_rows
 where coalesce(api_key_id, '') <> ''

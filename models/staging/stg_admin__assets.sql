@@ -15,6 +15,6 @@ select
     nullif({{ redact_text('description') }}, '') as description,
     {{ parse_bool('ack', 'false') }} as is_acknowledged,
     {{ parse_bool('enabled') }} as is_enabled,
-    try_cast(created_at as timestamptz) as created_at
+    {{ try_cast_instant('created_at') }} as created_at
 from snapshot_rows
 where coalesce(asset_id, '') <> ''

@@ -21,6 +21,6 @@ select
     overage_price as overage_price_text,
     {{ parse_bool('reviewed', 'false') }} as is_reviewed,
     {{ parse_bool('enabled') }} as is_enabled,
-    try_cast(created_at as timestamptz) as created_at
+    {{ try_cast_instant('created_at') }} as created_at
 from snapshot_rows
 where coalesce(bucket_id, '') <> ''

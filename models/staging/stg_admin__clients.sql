@@ -13,6 +13,6 @@ select
     coalesce(try_cast(nullif(net_terms_days, '') as integer), 30) as net_terms_days,
     net_terms_days as net_terms_days_text,
     {{ parse_bool('enabled') }} as is_enabled,
-    try_cast(created_at as timestamptz) as created_at
+    {{ try_cast_instant('created_at') }} as created_at
 from snapshot_rows
 where coalesce(client_id, '') <> ''

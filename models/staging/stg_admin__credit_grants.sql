@@ -10,7 +10,7 @@ select
     grant_id,
     client_id,
     try_cast(amount as decimal(24, 6)) as amount,
-    try_cast(received_at as timestamptz) as received_at,
-    try_cast(expires_at as timestamptz) as expires_at
+    {{ try_cast_instant('received_at') }} as received_at,
+    {{ try_cast_instant('expires_at') }} as expires_at
 from snapshot_rows
 where coalesce(grant_id, '') <> ''

@@ -9,6 +9,6 @@ select
     row_number,
     asset_id,
     reason,
-    try_cast(disregarded_at as timestamptz) as disregarded_at
+    {{ try_cast_instant('disregarded_at') }} as disregarded_at
 from snapshot_rows
 where coalesce(asset_id, '') <> ''

@@ -10,8 +10,8 @@ select
     payment_id,
     client_id,
     period,
-    try_strptime(period || '-01', '%Y-%m-%d')::date as period_month,
+    {{ try_strptime_ymd("period || '-01'") }}::date as period_month,
     try_cast(amount as decimal(24, 6)) as amount,
-    try_cast(paid_at as timestamptz) as paid_at
+    {{ try_cast_instant('paid_at') }} as paid_at
 from snapshot_rows
 where coalesce(payment_id, '') <> ''

@@ -10,6 +10,6 @@ select
     pattern,
     lower(pattern_type) as pattern_type,
     reason,
-    try_cast(created_at as timestamptz) as created_at
+    {{ try_cast_instant('created_at') }} as created_at
 from snapshot_rows
 where coalesce(pattern, '') <> ''

@@ -13,7 +13,7 @@ select
     email,
     role,
     {{ redact_text('channels') }} as channels,
-    try_cast(created_at as timestamptz) as created_at,
-    try_cast(nullif(deactivated_at, '') as timestamptz) as deactivated_at
+    {{ try_cast_instant('created_at') }} as created_at,
+    {{ try_cast_instant("nullif(deactivated_at, '')") }} as deactivated_at
 from snapshot_rows
 where coalesce(user_id, '') <> ''

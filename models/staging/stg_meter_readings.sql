@@ -18,9 +18,9 @@ renamed as (
         value,
         nullif(description, '') as description,
         malformed,
-        try_cast(value as double) as value_double,
+        {{ try_cast_double('value') }} as value_double,
         try_cast(value as decimal(38, 10)) as value_decimal,
-        try_cast(reading_ts as timestamptz) as reading_at
+        {{ try_cast_instant('reading_ts') }} as reading_at
     from source
 )
 

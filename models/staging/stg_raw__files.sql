@@ -18,7 +18,7 @@ ranked as (
         first_value(file) over (
             partition by feed, content_hash order by arrived, file_name, file
         ) as first_file,
-        first_value(message ignore nulls) over (
+        {{ first_value_ignore_nulls('message') }} over (
             partition by feed, content_hash order by arrived, file_name, file
             rows between unbounded preceding and unbounded following
         ) as first_message

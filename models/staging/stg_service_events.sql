@@ -20,9 +20,9 @@ renamed as (
         event_ts,
         quantity,
         malformed,
-        try_cast(quantity as double) as quantity_double,
+        {{ try_cast_double('quantity') }} as quantity_double,
         try_cast(quantity as decimal(38, 10)) as quantity_decimal,
-        try_cast(event_ts as timestamptz) as event_at
+        {{ try_cast_instant('event_ts') }} as event_at
     from source
 )
 
