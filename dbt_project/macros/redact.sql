@@ -24,12 +24,11 @@
 {% macro redact_text(text) -%}
     {%- set ns = namespace(sql=text) -%}
     {%- for pattern, replacement in secret_patterns() -%}
-        {%- set ns.sql = "regexp_replace(" ~ ns.sql ~ ", '" ~ pattern ~ "', '" ~ replacement ~ "', 'g')" -%}
+        {%- set ns.sql = regexp_replace_all(ns.sql, pattern, replacement) -%}
     {%- endfor -%}
-    regexp_replace(
-        {{ ns.sql }},
-        '([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9])[A-Za-z0-9-]*(\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,})',
-        '\1***@\2***.\4',
-        'g'
-    )
+    {{ regexp_replace_all(
+        ns.sql,
+        '([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9])[A-Za-z0-9-]*(\\.[A-Za-z0-9-]+)*\\.([A-Za-z]{2,})',
+        '\\1***@\\2***.\\4'
+    ) }}
 {%- endmacro %}

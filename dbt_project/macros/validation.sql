@@ -67,8 +67,8 @@
         ["lower(" ~ text ~ ") in ('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', "
             ~ "'+infinity', '-infinity')",
          'non_finite_number', shown ~ " || ' is not a finite number'"],
-        ["coalesce(" ~ sql ~ ", '') <> '' and not regexp_full_match(" ~ text
-            ~ ", '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')",
+        ["coalesce(" ~ sql ~ ", '') <> '' and not "
+            ~ regexp_full_match(text, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'"),
          'unparsable_number',
          shown ~ " || ' is not a plain decimal number (digits and one point; no _ or , inside)'"],
         ["coalesce(abs(try_cast(" ~ text ~ " as double)) >= " ~ max_number_magnitude()
@@ -140,7 +140,7 @@
     {% endfor %}
     {% if table == 'payments' %}
         {% do checks.append([
-            "try_strptime(" ~ alias ~ ".period || '-01', '%Y-%m-%d') is null",
+            try_strptime_ymd(alias ~ ".period || '-01'") ~ " is null",
             'unparsable_timestamp', "'period ' || " ~ alias ~ ".period || ' is not YYYY-MM'"
         ]) %}
     {% endif %}
