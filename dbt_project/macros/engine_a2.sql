@@ -3,7 +3,7 @@
     (adapter.dispatch, as engine.sql): `default__` is DuckDB, `spark__` is Apache Spark.
 -#}
 
-{#- Text (DuckDB VARCHAR). -#}
+{#- A text type for casts (DuckDB varchar). -#}
 {% macro type_text() -%}
     {{ return(adapter.dispatch('type_text', 'tallyhouse')()) }}
 {%- endmacro %}
@@ -39,9 +39,16 @@
     )
 {%- endmacro %}
 
-{#- Every match of the regular expression `pattern` in `text` replaced by `replacement`
-    (DuckDB regexp_replace(..., 'g'); \1 in `replacement` is the first group). `pattern` and
-    `replacement` are the bodies of DuckDB string literals (a quote doubled). -#}
+{#- A regular expression as a SQL string literal (DuckDB: backslashes as written; Spark
+    string literals read backslash escapes, so each is doubled). `pattern` may hold ''. -#}
+{% macro regex_literal(pattern) -%}
+    {{ return(adapter.dispatch('regex_literal', 'tallyhouse')(pattern)) }}
+{%- endmacro %}
+{% macro default__regex_literal(pattern) -%}'{{ pattern }}'{%- endmacro %}
+{% macro spark__regex_literal(pattern) -%}'{{ pattern | replace("\\", "\\\\") }}'{%- endmacro %}
+
+{#- Every match of `pattern` in `text` replaced (DuckDB regexp_replace(..., 'g')); \1 in
+    `replacement` is the first group. `pattern` and `replacement` are raw texts. -#}
 {% macro regexp_replace_all(text, pattern, replacement) -%}
     {{ return(adapter.dispatch('regexp_replace_all', 'tallyhouse')(text, pattern, replacement)) }}
 {%- endmacro %}
@@ -49,17 +56,8 @@
     regexp_replace({{ text }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 {% macro spark__regexp_replace_all(text, pattern, replacement) -%}
-    {%- set ns = namespace(replacement=replacement) -%}
-    {%- for group in range(9, 0, -1) -%}
-        {%- set ns.replacement = ns.replacement.replace('\\' ~ group, '$' ~ group) -%}
-    {%- endfor -%}
-    regexp_replace({{ text }}, {{ spark_string_literal(pattern) }}, {{ spark_string_literal(ns.replacement) }})
-{%- endmacro %}
-
-{#- A Spark string literal of the text whose DuckDB literal body is `body` (a quote doubled):
-    Spark reads backslash escapes in literals, DuckDB does not. -#}
-{% macro spark_string_literal(body) -%}
-    '{{ body.replace("''", "'").replace('\\', '\\\\').replace("'", "\\'") }}'
+    {%- set java = modules.re.sub('\\\\([0-9])', '$\\1', replacement | replace('$', '\\$')) -%}
+    regexp_replace({{ text }}, {{ regex_literal(pattern) }}, {{ regex_literal(java) }})
 {%- endmacro %}
 
 {#- The timestamp of text in the format %Y-%m-%d (DuckDB try_strptime: 1-4 digit year, 1-2

@@ -67,8 +67,8 @@
         ["lower(" ~ text ~ ") in ('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', "
             ~ "'+infinity', '-infinity')",
          'non_finite_number', shown ~ " || ' is not a finite number'"],
-        ["coalesce(" ~ sql ~ ", '') <> '' and not "
-            ~ regexp_full_match(text, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'"),
+        ["coalesce(" ~ sql ~ ", '') <> '' and not " ~ regexp_full_match(text,
+            "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'"),
          'unparsable_number',
          shown ~ " || ' is not a plain decimal number (digits and one point; no _ or , inside)'"],
         ["coalesce(abs(try_cast(" ~ text ~ " as double)) >= " ~ max_number_magnitude()
