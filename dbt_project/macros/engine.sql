@@ -81,9 +81,10 @@
 {% macro default__hours_interval(n) -%}to_hours({{ n }}){%- endmacro %}
 {% macro spark__hours_interval(n) -%}make_dt_interval(0, {{ n }}, 0, 0){%- endmacro %}
 
-{#- The whole of `text` matches the regular expression `pattern` (DuckDB regexp_full_match). -#}
+{#- The whole of `text` matches the regular expression `pattern` (DuckDB regexp_full_match;
+    on Spark \z, not $, which Java also matches before a final line break). -#}
 {% macro regexp_full_match(text, pattern) -%}
     {{ return(adapter.dispatch('regexp_full_match', 'tallyhouse')(text, pattern)) }}
 {%- endmacro %}
 {% macro default__regexp_full_match(text, pattern) -%}regexp_full_match({{ text }}, {{ pattern }}){%- endmacro %}
-{% macro spark__regexp_full_match(text, pattern) -%}regexp_like({{ text }}, concat('^(?:', {{ pattern }}, ')$')){%- endmacro %}
+{% macro spark__regexp_full_match(text, pattern) -%}regexp_like({{ text }}, concat('^(?:', {{ pattern }}, ')\\z')){%- endmacro %}
