@@ -18,8 +18,10 @@
 {%- endmacro %}
 
 {#- Delete the rows of an incremental model whose fingerprint is no longer current: what is
-    left equals a full rebuild. -#}
+    left equals a full rebuild. Nothing where the model is rebuilt as a table each run
+    (incremental_materialization(): Spark). -#}
 {% macro delete_stale_fingerprints(fingerprints, column='fingerprint') -%}
+    {%- if incremental_materialization() != 'incremental' -%}{{ return('') }}{%- endif %}
     delete from {{ this }} as stale
     where not exists (
         select 1 from {{ fingerprints }} as fingerprints
@@ -42,7 +44,7 @@
     fingerprint of usage. -#}
 {% macro known_unit_types_digest() -%}
     (
-        select coalesce(md5(string_agg(distinct unit_types.unit_type, chr(10) order by unit_types.unit_type)), '')
+        select coalesce(md5({{ string_agg_distinct_sorted('unit_types.unit_type', 'chr(10)') }}), '')
         from {{ ref('int_unit_types_current') }} as unit_types
     )
 {%- endmacro %}
