@@ -5,7 +5,7 @@
 
 {#- round(n / d) half away from zero, for HUGEINT n and a positive HUGEINT d. -#}
 {% macro round_div(n, d) -%}
-    (sign({{ n }}) * ({{ int_div('2 * abs(' ~ n ~ ') + (' ~ d ~ ')', '2 * (' ~ d ~ ')') }}))
+    ({{ exact_sign(n) }} * ({{ int_div('2 * abs(' ~ n ~ ') + (' ~ d ~ ')', '2 * (' ~ d ~ ')') }}))
 {%- endmacro %}
 
 {#- A DECIMAL(38, 10) as HUGEINT units of 1e-10 (exact: the scale is 10). -#}

@@ -18,8 +18,10 @@
 {%- endmacro %}
 
 {#- Delete the rows of an incremental model whose fingerprint is no longer current: what is
-    left equals a full rebuild. -#}
+    left equals a full rebuild. Nothing where the model is rebuilt as a table each run
+    (incremental_materialization(): Spark). -#}
 {% macro delete_stale_fingerprints(fingerprints, column='fingerprint') -%}
+    {%- if incremental_materialization() != 'incremental' -%}{{ return('') }}{%- endif %}
     delete from {{ this }} as stale
     where not exists (
         select 1 from {{ fingerprints }} as fingerprints

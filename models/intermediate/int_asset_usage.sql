@@ -5,7 +5,7 @@
 -- unbilled usage read it. Incremental like int_bound_records: only horizons with a new
 -- fingerprint are aggregated.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='fingerprint',
     on_schema_change='sync_all_columns',
@@ -14,7 +14,7 @@
 
 -- Not materialized: both halves of the aggregation read it with their own filter, and
 -- DuckDB would otherwise copy every new bound record into temporary storage first.
-with bound as not materialized (
+with bound as {{ not_materialized() }} (
     select bound_records.* from {{ ref('int_bound_records') }} as bound_records
     {% if incremental_on('fingerprint') -%}
         where not exists (

@@ -7,7 +7,7 @@
 -- not in the table yet, and deletes the rows of fingerprints no longer current, so the table
 -- always equals a full rebuild; a finalized period is bound once.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='fingerprint',
     on_schema_change='sync_all_columns',
@@ -23,6 +23,13 @@
 {%- set record_columns = [
     'asset_id', 'source_type', 'unit_type', 'recorded_at', 'value', 'user_id', 'file_name',
     'arrived', 'row_number', 'arrived_at',
+] %}
+
+{#- The columns of a row before binding, and of a bound row (in their order). -#}
+{%- set row_columns = ['client_id', 'period_start', 'horizon_at'] + record_columns + ['is_carry_in'] %}
+{%- set bound_columns = row_columns + [
+    'window_end_at', 'start_at', 'is_bill', 'fingerprint', 'rated_invocation_id', 'bucket_id',
+    'meter_kind', 'aggregation',
 ] %}
 
 with horizons as (
@@ -79,7 +86,7 @@ period_assets as (
 -- once per horizon that sees it, so each column costs its width that many times over. Not
 -- materialized: DuckDB would otherwise copy every usage record into temporary storage
 -- (tens of GB at 100 million readings) because three CTEs read it; each reads the table.
-records as not materialized (
+records as {{ not_materialized() }} (
     select
         feed,
         asset_id,
@@ -118,7 +125,7 @@ cumulative_unit_types as (
     where meter_kind = 'cumulative'
 ),
 
-cumulative_records as not materialized (
+cumulative_records as {{ not_materialized() }} (
     select * from records
     where unit_type in (select cumulative_unit_types.unit_type from cumulative_unit_types)
 ),
@@ -186,7 +193,9 @@ cumulative_records as not materialized (
             {%- for column in carried_columns %}
                 max_by(
                     records.{{ column }},
-                    (records.recorded_at, records.arrived, records.file_name, records.row_number)
+                    {{ sort_key([
+                        'records.recorded_at', 'records.arrived', 'records.file_name', 'records.row_number',
+                    ]) }}
                 ) as {{ column }},
             {%- endfor %}
             records.asset_id,
@@ -229,11 +238,15 @@ cumulative_records as not materialized (
     ),
 
     all_rows_{{ part }} as (
-        select * from readings_in_period_{{ part }}
-        union all by name
-        select * from events_in_period_{{ part }}
-        union all by name
-        select * from carry_in_rows_{{ part }}
+        {{ union_all_by_name(
+            [
+                'select * from readings_in_period_' ~ part,
+                'select * from events_in_period_' ~ part,
+                'select * from carry_in_rows_' ~ part,
+            ],
+            row_columns,
+            missing=[[], [], ['user_id']],
+        ) }}
     ),
 
     bound_{{ part }} as (
@@ -247,7 +260,7 @@ cumulative_records as not materialized (
             coalesce(buckets.bucket_id, case
                 when
                     unit_types.auto_provision
-                    and all_rows.asset_id glob coalesce(nullif(unit_types.filter_pattern, ''), '*')
+                    and {{ glob_match('all_rows.asset_id', "coalesce(nullif(unit_types.filter_pattern, ''), '*')") }}
                     then
                         'auto:' || all_rows.client_id || ':' || all_rows.source_type || ':'
                         || all_rows.unit_type
@@ -286,17 +299,21 @@ cumulative as (
 ),
 
 chained as (
-    select * from cumulative
-    union all by name
-    select
+    {{ union_all_by_name(
+        [
+            'select * from cumulative',
+            "select
         *,
         cast(null as decimal(38, 10)) as previous_value
     from bound_all
-    where meter_kind is distinct from 'cumulative'
+    where meter_kind is distinct from 'cumulative'",
+        ],
+        bound_columns + ['previous_value'],
+    ) }}
 )
 
 select
-    * exclude (previous_value),
+    {{ star_exclude(['previous_value']) }},
     case
         when meter_kind = 'cumulative'
             then

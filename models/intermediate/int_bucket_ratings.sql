@@ -91,7 +91,7 @@ with_usage as (
 exact as (
     select
         *,
-        commit_units * base_price as committed_exact,
+        {{ exact_product('commit_units', 'base_price', 6, 12) }} as committed_exact,
         greatest(usage - commit_units, 0) as overage_units_exact,
         greatest(commit_units - usage, 0) as buffer_units_exact
     from with_usage
@@ -118,10 +118,10 @@ select
     overage_price,
     {{ money('committed_exact') }} as committed_amount,
     {{ money('overage_units_exact') }} as overage_units,
-    {{ money('overage_units_exact * overage_price') }} as overage_amount,
+    {{ money(exact_product('overage_units_exact', 'overage_price', 6, 12)) }} as overage_amount,
     {{ money('buffer_units_exact') }} as buffer_units,
-    {{ money('buffer_units_exact * base_price') }} as buffer_amount,
-    {{ money('committed_exact + overage_units_exact * overage_price', 2) }} as final_cost,
+    {{ money(exact_product('buffer_units_exact', 'base_price', 6, 12)) }} as buffer_amount,
+    {{ money('committed_exact + ' ~ exact_product('overage_units_exact', 'overage_price', 6, 12), 2) }} as final_cost,
     case
         when usage > commit_units then 'over'
         when usage < commit_units then 'under'

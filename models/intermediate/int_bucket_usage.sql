@@ -5,7 +5,7 @@
 -- all the bucket's service events, not a sum over its assets.
 -- Incremental like int_asset_usage: only horizons with a new fingerprint are aggregated.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='fingerprint',
     on_schema_change='sync_all_columns',

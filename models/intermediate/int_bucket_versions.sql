@@ -36,8 +36,8 @@ compared as (
         versions.next_snapshot_at,
         coalesce(
             lag(versions.version_number) over bucket_history <> versions.version_number - 1
-            or lag(row({{ fields | join(', ') }})) over bucket_history
-            is distinct from row({{ fields | join(', ') }}),
+            or lag({{ row_value(fields) }}) over bucket_history
+            is distinct from {{ row_value(fields) }},
             true
         ) as starts_version
     from snapshot_buckets
@@ -62,8 +62,8 @@ select
     min(snapshot_at) as valid_from,
     -- the next snapshot after the version's last one (empty when that one is the newest)
     nullif(
-        max(coalesce(next_snapshot_at, cast('infinity' as timestamptz))),
-        cast('infinity' as timestamptz)
+        max(coalesce(next_snapshot_at, {{ instant_infinity() }})),
+        {{ instant_infinity() }}
     ) as valid_to,
     false as is_auto
 from numbered

@@ -19,14 +19,13 @@ months as (
         client_id,
         timezone,
         first_listed_at,
-        cast(unnest(generate_series(
-            date_trunc(
+        {{ unnest_month_dates(
+            "date_trunc(
                 'month',
-                timezone(timezone, first_listed_at - {{ grace_interval() }} - interval 1 month)
-            ),
-            date_trunc('month', timezone(timezone, {{ as_of() }})),
-            interval 1 month
-        )) as date) as period_start
+                " ~ instant_to_local('first_listed_at - ' ~ grace_interval() ~ ' - interval 1 month', 'timezone') ~ "
+            )",
+            "date_trunc('month', " ~ instant_to_local(as_of(), 'timezone') ~ ")",
+        ) }} as period_start
     from client_timezones
 ),
 
@@ -37,8 +36,8 @@ bounds as (
         first_listed_at,
         period_start,
         cast(period_start + interval 1 month as date) as period_end,
-        timezone(timezone, cast(period_start as timestamp)) as start_at,
-        timezone(timezone, cast(period_start + interval 1 month as timestamp)) as end_at
+        {{ local_to_instant('cast(period_start as timestamp)', 'timezone') }} as start_at,
+        {{ local_to_instant('cast(period_start + interval 1 month as timestamp)', 'timezone') }} as end_at
     from months
 ),
 

@@ -20,7 +20,7 @@ first_listing as (
 ),
 
 zones as (
-    select name from pg_timezone_names()
+    {{ timezone_names() }}
 )
 
 select

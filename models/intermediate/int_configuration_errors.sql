@@ -110,10 +110,10 @@ bucket_errors as (
 duplicate_buckets as (
     select
         'bucket' as object_type,
-        string_agg(bucket_id, ', ' order by bucket_id) as object_id,
+        {{ string_agg_sorted('bucket_id', "', '") }} as object_id,
         snapshot_arrived,
         'duplicate_enabled_bucket' as error_code,
-        'buckets ' || string_agg(bucket_id, ', ' order by bucket_id) || ' are all enabled for client '
+        'buckets ' || {{ string_agg_sorted('bucket_id', "', '") }} || ' are all enabled for client '
         || client_id || ', source type ' || source_type || ', unit type ' || unit_type
         || ' (snapshot arrived ' || snapshot_arrived || ')' as detail
     from enabled_buckets

@@ -43,7 +43,7 @@ horizon_times as (
 files_known as (
     select
         horizon_times.horizon_at,
-        md5(string_agg(files.file_key, chr(10) order by files.file_key)) as files_digest
+        md5({{ string_agg_sorted('files.file_key', 'chr(10)') }}) as files_digest
     from horizon_times
     inner join files on horizon_times.horizon_at >= files.arrived_at
     group by horizon_times.horizon_at
@@ -61,13 +61,13 @@ select
         '|',
         horizons.client_id,
         horizons.period_start,
-        epoch_us(horizons.horizon_at),
+        {{ epoch_us('horizons.horizon_at') }},
         horizons.invoice_period_start,
         horizons.is_bill,
-        epoch_us(horizons.window_end_at),
+        {{ epoch_us('horizons.window_end_at') }},
         horizons.timezone,
-        epoch_us(horizons.start_at),
-        epoch_us(horizons.end_at),
+        {{ epoch_us('horizons.start_at') }},
+        {{ epoch_us('horizons.end_at') }},
         horizons.assets_version,
         horizons.unit_types_version,
         horizons.buckets_version,
