@@ -8,15 +8,17 @@ amounts as exact decimal text."""
 from __future__ import annotations
 
 import functools
+import re
+import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
-import jinja2
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from tests.pipeline import _dbt_scratch, dbt
 
 MODEL = Path(__file__).parents[1] / "models" / "intermediate" / "int_credit_allocations.sql"
 
@@ -74,9 +76,17 @@ def reference_allocations(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 @functools.cache
 def model_sql() -> str:
     """The model as dbt compiles it for DuckDB, over the tables of the connection."""
-    return jinja2.Template(MODEL.read_text()).render(
-        ref=lambda name: name, dbt=SimpleNamespace(type_string=lambda: "TEXT")
+    scratch = Path(tempfile.mkdtemp(prefix="tallyhouse-credit-"))
+    result = dbt(
+        scratch / "compile.duckdb",
+        "compile",
+        "-s",
+        "int_credit_allocations",
+        env={"TALLYHOUSE_AS_OF": "2026-06-01T00:00:00+00:00"},
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+    compiled = next(_dbt_scratch().glob("target/compiled/*/models/intermediate/" + MODEL.name))
+    return re.sub(r'"[^"]+"\."intermediate"\."(\w+)"', r"\1", compiled.read_text())
 
 
 def allocations(invoices: list[tuple], grants: list[tuple]) -> tuple[list, list]:

@@ -6,15 +6,27 @@
 -- first listing in order of client_id, expires_at, received_at).
 -- Computed grant by grant (each only sees what the grants before it left due): grant n pays
 -- its eligible invoices in period order, so what it pays invoice P is what remains of it
--- after its earlier eligible invoices, up to what is still due on P. The amounts leave as
--- exact decimal text (cast back to DECIMAL downstream): at the scale of the grant (6), or of
--- the invoice (2) when the grant pays all of an invoice nothing else paid.
+-- after the amounts still due on its earlier eligible invoices, up to what is still due on P.
+-- The amounts leave as exact decimal text (cast back to DECIMAL downstream): at the scale of
+-- the grant (6), or of the invoice (2) when the grant pays all of an invoice nothing else paid.
+{%- set money = 'decimal(38, 6)' %}
+{%- set end_at_k = array_at('drawdown.end_ats', 'k') %}
+{%- set end_at_j = array_at('drawdown.end_ats', 'j') %}
+{%- set eligible = 'grants.received_at < ' ~ end_at_k ~ ' and ' ~ end_at_k ~ ' < grants.expires_at' %}
+{%- set paid_before = array_sum_decimal(array_map(
+    array_where(
+        array_range('drawdown.invoice_count'), 'j',
+        'j < k and grants.received_at < ' ~ end_at_j ~ ' and ' ~ end_at_j ~ ' < grants.expires_at'
+    ),
+    'j', array_at('drawdown.dues_left', 'j')
+), money) %}
 with recursive invoices as (
     select
         client_id,
         period_start,
         end_at,
-        cast(case when subtotal > 0 then subtotal else 0 end as decimal(38, 6)) as due
+        cast(case when subtotal > 0 then subtotal else 0 end as decimal(38, 6)) as due,
+        row_number() over (partition by client_id order by period_start asc) as invoice_index
     from {{ ref('int_invoice_charges') }}
     where finalized
 ),
@@ -49,110 +61,102 @@ grants as (
     where listing = 1
 ),
 
--- one row per finalized invoice of a client with grants and grant drawn so far (grant_rank):
--- due_left is what grants 1..grant_rank left due; applied what grant grant_rank paid
+-- each client's finalized invoices in period order, as arrays
+client_invoices as (
+    select
+        client_id,
+        cast(count(*) as int) as invoice_count,
+        {{ array_agg_ordered('end_at', 'period_start') }} as end_ats,
+        {{ array_agg_ordered('due', 'period_start') }} as dues
+    from invoices
+    where client_id in (select grants.client_id from grants)
+    group by client_id
+),
+
+-- per client and grant drawn so far (grant_rank): dues_left, what grants 1..grant_rank left
+-- due on each invoice; applied, what grant grant_rank paid each; whole, whether that was all
+-- of an invoice nothing else paid, less than what remained of the grant
 drawdown as (
     select
         client_id,
-        period_start,
-        end_at,
-        due,
-        due as due_left,
+        invoice_count,
+        end_ats,
+        dues,
+        {{ array_map(array_range('invoice_count'), 'k', array_at('dues', 'k')) }} as dues_left,
         cast(0 as bigint) as grant_rank,
         cast(null as {{ dbt.type_string() }}) as grant_id,
-        cast(0 as decimal(38, 6)) as applied,
-        false as whole_invoice
-    from invoices
-    where client_id in (select grants.client_id from grants)
+        {{ array_map(array_range('invoice_count'), 'k', array_at('dues', 'k')) }} as applied,
+        {{ array_map(array_range('invoice_count'), 'k', array_at('dues', 'k') ~ ' < 0') }} as whole
+    from client_invoices
 
     union all
 
     select
         client_id,
-        period_start,
-        end_at,
-        due,
-        cast(due_left - applied as decimal(38, 6)) as due_left,
+        invoice_count,
+        end_ats,
+        dues,
+        {{ array_map(array_range('invoice_count'), 'k',
+            'cast(' ~ array_at('dues_left', 'k') ~ ' - ' ~ array_at('applied', 'k')
+            ~ ' as ' ~ money ~ ')') }} as dues_left,
         grant_rank,
         grant_id,
         applied,
-        applied = due and due < grant_left as whole_invoice
+        {{ array_map(array_range('invoice_count'), 'k',
+            array_at('applied', 'k') ~ ' = ' ~ array_at('dues', 'k') ~ ' and '
+            ~ array_at('dues', 'k') ~ ' < ' ~ array_at('grant_left', 'k')) }} as whole
     from (
         select
             client_id,
-            period_start,
-            end_at,
-            due,
-            due_left,
+            invoice_count,
+            end_ats,
+            dues,
+            dues_left,
             grant_rank,
             grant_id,
             grant_left,
-            cast(
-                case
-                    when not eligible then 0
-                    when due_left < grant_left then due_left
-                    else grant_left
-                end as decimal(38, 6)
-            ) as applied
+            {{ array_map(array_range('invoice_count'), 'k',
+                'cast(case when not ' ~ array_at('eligible', 'k') ~ ' then 0'
+                ~ ' when ' ~ array_at('dues_left', 'k') ~ ' < ' ~ array_at('grant_left', 'k')
+                ~ ' then ' ~ array_at('dues_left', 'k')
+                ~ ' else ' ~ array_at('grant_left', 'k') ~ ' end as ' ~ money ~ ')') }} as applied
         from (
             select
-                client_id,
-                period_start,
-                end_at,
-                due,
-                due_left,
-                grant_rank,
-                grant_id,
-                eligible,
-                cast(
-                    case
-                        when amount > paid_before then amount - paid_before
-                        else 0
-                    end as decimal(38, 6)
-                ) as grant_left
-            from (
-                select
-                    drawdown.client_id,
-                    drawdown.period_start,
-                    drawdown.end_at,
-                    drawdown.due,
-                    drawdown.due_left,
-                    grants.grant_rank,
-                    grants.grant_id,
-                    grants.amount,
-                    grants.received_at < drawdown.end_at
-                    and drawdown.end_at < grants.expires_at as eligible,
-                    -- what the grant paid the invoices before (all it could, up to its amount)
-                    coalesce(sum(
-                        case
-                            when
-                                grants.received_at < drawdown.end_at
-                                and drawdown.end_at < grants.expires_at
-                                then drawdown.due_left
-                            else 0
-                        end
-                    ) over (
-                        partition by drawdown.client_id
-                        order by drawdown.period_start asc
-                        rows between unbounded preceding and 1 preceding
-                    ), 0) as paid_before
-                from drawdown
-                inner join grants
-                    on
-                        drawdown.client_id = grants.client_id
-                        and grants.grant_rank = drawdown.grant_rank + 1
-            ) as eligibility
+                drawdown.client_id,
+                drawdown.invoice_count,
+                drawdown.end_ats,
+                drawdown.dues,
+                drawdown.dues_left,
+                grants.grant_rank,
+                grants.grant_id,
+                {{ array_map(array_range('drawdown.invoice_count'), 'k', eligible) }} as eligible,
+                {{ array_map(array_range('drawdown.invoice_count'), 'k',
+                    'cast(case when grants.amount > ' ~ paid_before
+                    ~ ' then grants.amount - ' ~ paid_before ~ ' else 0 end as ' ~ money ~ ')') }}
+                    as grant_left
+            from drawdown
+            inner join grants
+                on
+                    drawdown.client_id = grants.client_id
+                    and grants.grant_rank = drawdown.grant_rank + 1
         ) as balances
     ) as draws
 )
 
 select
-    grant_id,
-    client_id,
-    period_start,
+    drawdown.grant_id,
+    invoices.client_id,
+    invoices.period_start,
     case
-        when whole_invoice then cast(cast(applied as decimal(38, 2)) as {{ dbt.type_string() }})
-        else cast(applied as {{ dbt.type_string() }})
+        when {{ array_at('drawdown.whole', 'invoices.invoice_index') }}
+            then cast(
+                cast({{ array_at('drawdown.applied', 'invoices.invoice_index') }} as decimal(38, 2))
+                as {{ dbt.type_string() }}
+            )
+        else cast({{ array_at('drawdown.applied', 'invoices.invoice_index') }} as {{ dbt.type_string() }})
     end as applied_amount
 from drawdown
-where grant_rank > 0 and applied > 0
+inner join invoices on drawdown.client_id = invoices.client_id
+where
+    drawdown.grant_rank > 0
+    and {{ array_at('drawdown.applied', 'invoices.invoice_index') }} > 0
