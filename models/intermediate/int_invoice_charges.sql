@@ -43,7 +43,7 @@ invoices as (
         periods.*,
         cast(coalesce(charges.charges, 0) as decimal(38, 2)) as charges,
         cast(coalesce(adjustments.adjustments, 0) as decimal(38, 2)) as adjustments,
-        cast(periods.period_end + to_days(periods.net_terms_days) as date) as due_date
+        cast(periods.period_end + {{ days_interval('periods.net_terms_days') }} as date) as due_date
     from periods
     left join charges
         on periods.client_id = charges.client_id and periods.period_start = charges.period_start
@@ -56,5 +56,5 @@ invoices as (
 select
     *,
     charges + adjustments as subtotal,
-    timezone(timezone, cast(due_date + interval 1 day as timestamp)) as due_end_at
+    {{ local_to_instant('cast(due_date + interval 1 day as timestamp)', 'timezone') }} as due_end_at
 from invoices

@@ -26,11 +26,10 @@ final as (
         invoices.status,
         case
             when invoices.status = 'overdue'
-                then date_diff(
-                    'day',
-                    invoices.due_date,
-                    cast(timezone(invoices.timezone, {{ as_of() }}) as date)
-                )
+                then {{ date_diff_days(
+                    'invoices.due_date',
+                    'cast(' ~ instant_to_local(as_of(), 'invoices.timezone') ~ ' as date)'
+                ) }}
             else 0
         end as days_overdue,
         invoices.finalized,
