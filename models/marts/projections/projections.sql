@@ -19,8 +19,8 @@ with periods as (
 current_bills as (
     select
         ratings.*,
-        epoch_us({{ as_of() }}) - epoch_us(periods.start_at) as elapsed_us,
-        epoch_us(periods.end_at) - epoch_us(periods.start_at) as length_us
+        {{ epoch_us(as_of()) }} - {{ epoch_us('periods.start_at') }} as elapsed_us,
+        {{ epoch_us('periods.end_at') }} - {{ epoch_us('periods.start_at') }} as length_us
     from {{ ref('int_bucket_ratings') }} as ratings
     inner join periods
         on ratings.client_id = periods.client_id and ratings.period_start = periods.period_start
