@@ -82,10 +82,12 @@ forecast as (
 rated as (
     select
         *,
-        commit_units * base_price
-        + greatest(projected_usage - commit_units, 0) * overage_price as projected_exact,
-        commit_units * base_price
-        + greatest(forecast_usage - commit_units, 0) * overage_price as forecast_exact
+        {{ exact_product('commit_units', 'base_price', 6, 12) }}
+        + {{ exact_product('greatest(projected_usage - commit_units, 0)', 'overage_price', 6, 12) }}
+            as projected_exact,
+        {{ exact_product('commit_units', 'base_price', 6, 12) }}
+        + {{ exact_product('greatest(forecast_usage - commit_units, 0)', 'overage_price', 6, 12) }}
+            as forecast_exact
     from forecast
 ),
 
