@@ -14,21 +14,37 @@
 {% macro default__day_of_week(day) -%}dayofweek({{ day }}){%- endmacro %}
 {% macro spark__day_of_week(day) -%}(dayofweek({{ day }}) - 1){%- endmacro %}
 
-{#- One row per integer 0 .. n - 1, in a select list (DuckDB unnest(range(n))); none when n <= 0. -#}
-{% macro unnest_range(n) -%}
-    {{ return(adapter.dispatch('unnest_range', 'tallyhouse')(n)) }}
+{#- One row per integer 0 .. n - 1, in a select list (DuckDB unnest(range(n))), cast to
+    `type` when given (a set-returning item cannot sit inside a cast on Spark); none when n <= 0. -#}
+{% macro unnest_range(n, type=none) -%}
+    {{ return(adapter.dispatch('unnest_range', 'tallyhouse')(n, type)) }}
 {%- endmacro %}
-{% macro default__unnest_range(n) -%}unnest(range({{ n }})){%- endmacro %}
-{% macro spark__unnest_range(n) -%}
-    explode(case when ({{ n }}) > 0 then sequence(cast(0 as bigint), cast({{ n }} as bigint) - 1) else cast(array() as array<bigint>) end)
+{% macro default__unnest_range(n, type) -%}
+    {%- if type -%}cast(unnest(range({{ n }})) as {{ type }}){%- else -%}unnest(range({{ n }})){%- endif -%}
+{%- endmacro %}
+{% macro spark__unnest_range(n, type) -%}
+    {%- set values -%}
+        case
+            when ({{ n }}) > 0 then sequence(cast(0 as bigint), cast({{ n }} as bigint) - 1)
+            else cast(array() as array<bigint>)
+        end
+    {%- endset -%}
+    {%- if type -%}explode(transform({{ values }}, i -> cast(i as {{ type }})))
+    {%- else -%}explode({{ values }}){%- endif -%}
 {%- endmacro %}
 
-{#- One row per value of a list of literals `values` (a Jinja list), in a select list (DuckDB unnest([...])). -#}
-{% macro unnest_values(values) -%}
-    {{ return(adapter.dispatch('unnest_values', 'tallyhouse')(values)) }}
+{#- One row per value of `values` (a Jinja list of literals), in a select list (DuckDB
+    unnest([...])), cast to `type` when given. -#}
+{% macro unnest_values(values, type=none) -%}
+    {{ return(adapter.dispatch('unnest_values', 'tallyhouse')(values, type)) }}
 {%- endmacro %}
-{% macro default__unnest_values(values) -%}unnest({{ values }}){%- endmacro %}
-{% macro spark__unnest_values(values) -%}explode(array({{ values | join(', ') }})){%- endmacro %}
+{% macro default__unnest_values(values, type) -%}
+    {%- if type -%}cast(unnest({{ values }}) as {{ type }}){%- else -%}unnest({{ values }}){%- endif -%}
+{%- endmacro %}
+{% macro spark__unnest_values(values, type) -%}
+    {%- if type -%}explode(array({% for v in values %}cast({{ v }} as {{ type }}){% if not loop.last %}, {% endif %}{% endfor %}))
+    {%- else -%}explode(array({{ values | join(', ') }})){%- endif -%}
+{%- endmacro %}
 
 {#- The two macros below are engine_b.sql's, verbatim (same name, same text). -#}
 

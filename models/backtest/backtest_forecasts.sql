@@ -25,7 +25,7 @@ with periods as (
 ),
 
 replay_days as (
-    select cast({{ unnest_values(var('backtest_days', [5, 10, 15, 20, 25])) }} as integer) as replay_day
+    select {{ unnest_values(var('backtest_days', [5, 10, 15, 20, 25]), 'integer') }} as replay_day
 ),
 
 replays as (
@@ -33,7 +33,8 @@ replays as (
         periods.*,
         replay_days.replay_day,
         {{ local_to_instant(
-            'cast(periods.period_start + ' ~ days_interval('replay_days.replay_day') ~ ' as timestamp)',
+            'cast(periods.period_start + '
+            ~ days_interval('replay_days.replay_day') ~ ' as timestamp)',
             'periods.timezone'
         ) }} as replay_at
     from periods
@@ -169,7 +170,7 @@ day_numbers as (
         period_start,
         bucket_id,
         timezone,
-        cast({{ unnest_range('period_days') }} as integer) as day_index
+        {{ unnest_range('period_days', 'integer') }} as day_index
     from usage_to_date
     where aggregation in ('sum', 'count')
 ),
