@@ -41,8 +41,8 @@
             {{ round_div(
                 decimal10_to_units(
                     'coalesce(weekday_means.usage_total, overall_means.usage_total)'
-                ) ~ ' * 100 * cast(days.remaining_us as hugeint)',
-                'cast(days.day_us as hugeint)'
+                ) ~ ' * 100 * cast(days.remaining_us as ' ~ type_int128() ~ ')',
+                'cast(days.day_us as ' ~ type_int128() ~ ')'
                 ~ ' * coalesce(weekday_means.day_count, overall_means.day_count)'
             ) }} as remaining_units
         from {{ days }} as days
@@ -92,7 +92,7 @@
             then {{ micros_to_decimal6(round_div(
                 sy ~ ' * (' ~ n ~ ' * ' ~ sxx ~ ' - ' ~ sx ~ ' * ' ~ sx ~ ')'
                 ~ ' + (' ~ n ~ ' * ' ~ sxy ~ ' - ' ~ sx ~ ' * ' ~ sy ~ ')'
-                ~ ' * (' ~ n ~ ' * cast(' ~ at ~ ' as hugeint) - ' ~ sx ~ ')',
+                ~ ' * (' ~ n ~ ' * cast(' ~ at ~ ' as ' ~ type_int128() ~ ') - ' ~ sx ~ ')',
                 n ~ ' * (' ~ n ~ ' * ' ~ sxx ~ ' - ' ~ sx ~ ' * ' ~ sx ~ ') * 10000'
             )) }}
     end

@@ -19,23 +19,24 @@ with periods as (
         timezone,
         start_at,
         end_at,
-        date_diff('day', period_start, period_end) as period_days
+        {{ date_diff_days('period_start', 'period_end') }} as period_days
     from {{ ref('int_client_periods') }}
     where finalized
 ),
 
 replay_days as (
-    select cast(unnest({{ var('backtest_days', [5, 10, 15, 20, 25]) }}) as integer) as replay_day
+    select {{ unnest_values(var('backtest_days', [5, 10, 15, 20, 25]), 'integer') }} as replay_day
 ),
 
 replays as (
     select
         periods.*,
         replay_days.replay_day,
-        timezone(
-            periods.timezone,
-            cast(periods.period_start + to_days(replay_days.replay_day) as timestamp)
-        ) as replay_at
+        {{ local_to_instant(
+            'cast(periods.period_start + '
+            ~ days_interval('replay_days.replay_day') ~ ' as timestamp)',
+            'periods.timezone'
+        ) }} as replay_at
     from periods
     cross join replay_days
     where replay_days.replay_day between 1 and periods.period_days - 1
@@ -113,9 +114,9 @@ quantities as (
             when meter_kind = 'cumulative' then value - previous_value
             else value
         end as quantity,
-        date_diff(
-            'day', period_start, cast(timezone(timezone, recorded_at) as date)
-        ) as day_index
+        {{ date_diff_days(
+            'period_start', 'cast(' ~ instant_to_local('recorded_at', 'timezone') ~ ' as date)'
+        ) }} as day_index
     from known
 ),
 
@@ -136,8 +137,10 @@ usage_to_date as (
     select
         bucket_replays.*,
         coalesce(bucket_usage.usage, cast(0 as decimal(38, 6))) as usage_to_date,
-        epoch_us(bucket_replays.replay_at) - epoch_us(bucket_replays.start_at) as elapsed_us,
-        epoch_us(bucket_replays.end_at) - epoch_us(bucket_replays.start_at) as length_us
+        {{ epoch_us('bucket_replays.replay_at') }}
+        - {{ epoch_us('bucket_replays.start_at') }} as elapsed_us,
+        {{ epoch_us('bucket_replays.end_at') }}
+        - {{ epoch_us('bucket_replays.start_at') }} as length_us
     from bucket_replays
     left join bucket_usage
         on
@@ -167,7 +170,7 @@ day_numbers as (
         period_start,
         bucket_id,
         timezone,
-        cast(unnest(range(period_days)) as integer) as day_index
+        {{ unnest_range('period_days', 'integer') }} as day_index
     from usage_to_date
     where aggregation in ('sum', 'count')
 ),
@@ -181,10 +184,14 @@ days as (
         period_start,
         bucket_id,
         day_index,
-        dayofweek(period_start + to_days(day_index)) as weekday,
+        {{ day_of_week('period_start + ' ~ days_interval('day_index')) }} as weekday,
         day_index < replay_day as is_complete,
-        epoch_us(timezone(timezone, cast(period_start + to_days(day_index + 1) as timestamp)))
-        - epoch_us(timezone(timezone, cast(period_start + to_days(day_index) as timestamp)))
+        {{ epoch_us(local_to_instant(
+            'cast(period_start + ' ~ days_interval('day_index + 1') ~ ' as timestamp)', 'timezone'
+        )) }}
+        - {{ epoch_us(local_to_instant(
+            'cast(period_start + ' ~ days_interval('day_index') ~ ' as timestamp)', 'timezone'
+        )) }}
             as day_us
     from day_numbers
 ),
@@ -214,7 +221,7 @@ cumulative as (
         client_id,
         period_start,
         bucket_id,
-        cast(day_index + 1 as hugeint) as day_number,
+        cast(day_index + 1 as {{ type_int128() }}) as day_number,
         {{ decimal10_to_units(
             'sum(day_usage) over ('
             ~ 'partition by replay_day, client_id, period_start, bucket_id order by day_index)'
@@ -229,7 +236,7 @@ trends as (
         client_id,
         period_start,
         bucket_id,
-        cast(count(*) as hugeint) as n,
+        cast(count(*) as {{ type_int128() }}) as n,
         sum(day_number) as sx,
         sum(day_number * day_number) as sxx,
         sum(cumulative_units) as sy,

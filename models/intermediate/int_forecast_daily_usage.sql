@@ -7,7 +7,7 @@ with open_periods as (
         client_id,
         timezone,
         period_start,
-        date_diff('day', period_start, period_end) as period_days
+        {{ date_diff_days('period_start', 'period_end') }} as period_days
     from {{ ref('int_client_periods') }}
     where start_at <= {{ as_of() }} and {{ as_of() }} < end_at
 ),
@@ -35,7 +35,7 @@ day_numbers as (
         bucket_id,
         aggregation,
         timezone,
-        unnest(range(period_days)) as day_index
+        {{ unnest_range('period_days') }} as day_index
     from buckets
 ),
 
@@ -47,22 +47,27 @@ days as (
         aggregation,
         timezone,
         day_index,
-        cast(period_start + to_days(cast(day_index as integer)) as date) as local_date,
-        timezone(
-            timezone, cast(period_start + to_days(cast(day_index as integer)) as timestamp)
-        ) as day_start_at,
-        timezone(
-            timezone, cast(period_start + to_days(cast(day_index as integer) + 1) as timestamp)
-        ) as day_end_at
+        cast(period_start + {{ days_interval('cast(day_index as integer)') }} as date) as local_date,
+        {{ local_to_instant(
+            'cast(period_start + '
+            ~ days_interval('cast(day_index as integer)') ~ ' as timestamp)',
+            'timezone'
+        ) }} as day_start_at,
+        {{ local_to_instant(
+            'cast(period_start + '
+            ~ days_interval('cast(day_index as integer) + 1') ~ ' as timestamp)',
+            'timezone'
+        ) }} as day_end_at
     from day_numbers
 ),
 
 records as (
     select
         records.*,
-        date_diff(
-            'day', records.period_start, cast(timezone(buckets.timezone, records.recorded_at) as date)
-        ) as day_index
+        {{ date_diff_days(
+            'records.period_start',
+            'cast(' ~ instant_to_local('records.recorded_at', 'buckets.timezone') ~ ' as date)'
+        ) }} as day_index
     from {{ ref('int_bound_records') }} as records
     inner join buckets
         on
@@ -93,15 +98,15 @@ final as (
         days.aggregation,
         days.day_index,
         days.local_date,
-        dayofweek(days.local_date) as weekday,
+        {{ day_of_week('days.local_date') }} as weekday,
         days.day_start_at,
         days.day_end_at,
         coalesce(daily.day_usage, cast(0 as decimal(38, 10))) as day_usage,
         days.day_end_at <= {{ as_of() }} as is_complete,
-        epoch_us(days.day_end_at) - epoch_us(days.day_start_at) as day_us,
+        {{ epoch_us('days.day_end_at') }} - {{ epoch_us('days.day_start_at') }} as day_us,
         greatest(
-            epoch_us(days.day_end_at)
-            - greatest(epoch_us({{ as_of() }}), epoch_us(days.day_start_at)),
+            {{ epoch_us('days.day_end_at') }}
+            - greatest({{ epoch_us(as_of()) }}, {{ epoch_us('days.day_start_at') }}),
             0
         ) as remaining_us
     from days

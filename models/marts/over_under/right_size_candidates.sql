@@ -31,7 +31,7 @@ client_totals as (
         client_id,
         sum(committed_amount) as client_committed_amount,
         sum(buffer_amount) as client_buffer_amount,
-        string_agg(distinct unit_type, ', ' order by unit_type) as client_unit_types
+        {{ string_agg_distinct_sorted('unit_type', "', '") }} as client_unit_types
     from unused
     group by client_id
 ),

@@ -19,8 +19,8 @@ with periods as (
 current_bills as (
     select
         ratings.*,
-        epoch_us({{ as_of() }}) - epoch_us(periods.start_at) as elapsed_us,
-        epoch_us(periods.end_at) - epoch_us(periods.start_at) as length_us
+        {{ epoch_us(as_of()) }} - {{ epoch_us('periods.start_at') }} as elapsed_us,
+        {{ epoch_us('periods.end_at') }} - {{ epoch_us('periods.start_at') }} as length_us
     from {{ ref('int_bucket_ratings') }} as ratings
     inner join periods
         on ratings.client_id = periods.client_id and ratings.period_start = periods.period_start
@@ -82,10 +82,12 @@ forecast as (
 rated as (
     select
         *,
-        commit_units * base_price
-        + greatest(projected_usage - commit_units, 0) * overage_price as projected_exact,
-        commit_units * base_price
-        + greatest(forecast_usage - commit_units, 0) * overage_price as forecast_exact
+        {{ exact_product('commit_units', 'base_price', 6, 12) }}
+        + {{ exact_product('greatest(projected_usage - commit_units, 0)', 'overage_price', 6, 12) }}
+            as projected_exact,
+        {{ exact_product('commit_units', 'base_price', 6, 12) }}
+        + {{ exact_product('greatest(forecast_usage - commit_units, 0)', 'overage_price', 6, 12) }}
+            as forecast_exact
     from forecast
 ),
 
