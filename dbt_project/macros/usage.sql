@@ -27,7 +27,7 @@
         {%- if 'latest' in aggregations %}
         when 'latest'
             then coalesce(
-                max_by(value, (recorded_at, arrived, file_name, row_number))
+                max_by(value, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }})
                 filter (where not is_carry_in),
                 0
             )
@@ -42,8 +42,8 @@
     window's start, for a level carried in) to the next reading of the same asset and unit
     type, or to the window's end. `partition_by`: the columns of one asset's series. -#}
 {% macro held_us(partition_by) -%}
-    greatest(
-        epoch_us(least(
+    {%- set held_until -%}
+        least(
             coalesce(
                 lead(recorded_at) over (
                     partition by {{ partition_by | join(', ') }}
@@ -52,7 +52,10 @@
                 window_end_at
             ),
             window_end_at
-        )) - epoch_us(greatest(recorded_at, start_at)),
+        )
+    {%- endset -%}
+    greatest(
+        {{ epoch_us(held_until) }} - {{ epoch_us('greatest(recorded_at, start_at)') }},
         0
     )
 {%- endmacro %}
@@ -60,7 +63,7 @@
 {#- The integral of the level over the window, exactly: HUGEINT units of 1e-10 times
     microseconds, summed over the rows of a group that carry held_us. -#}
 {% macro level_units_us() -%}
-    sum({{ decimal10_to_units('value') }} * cast(held_us as hugeint))
+    sum({{ decimal10_to_units('value') }} * cast(held_us as {{ type_int128() }}))
 {%- endmacro %}
 
 {#- time_weighted_avg: the integral of the level divided by the window's length, rounded
@@ -70,7 +73,7 @@
         when {{ window_us }} > 0
             then {{ micros_to_decimal6(round_div(
                 level_units_us,
-                "cast(" ~ window_us ~ " as hugeint) * 10000"
+                "cast(" ~ window_us ~ " as " ~ type_int128() ~ ") * 10000"
             )) }}
     end
 {%- endmacro %}
@@ -93,7 +96,7 @@
         {%- else -%}
             {{ usage_of_records(aggregations=('unique_count',)) }} as usage,
         {%- endif %}
-        cast(null as hugeint) as level_units_us,
+        cast(null as {{ type_int128() }}) as level_units_us,
         cast(null as bigint) as window_us
         {%- for measure in measures %},
         {{ measure }}
@@ -123,7 +126,7 @@
         select
             *,
             {{ held_us(keys) }} as held_us,
-            epoch_us(window_end_at) - epoch_us(start_at) as window_us
+            {{ epoch_us('window_end_at') }} - {{ epoch_us('start_at') }} as window_us
         from {{ records }}
         where aggregation = 'time_weighted_avg'
     )

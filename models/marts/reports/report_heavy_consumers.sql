@@ -76,8 +76,8 @@ others_middle as (
         aggregation,
         client_id,
         asset_id,
-        max(other_usage) filter (where other_rank = (other_count + 1) // 2)
-        + max(other_usage) filter (where other_rank = other_count // 2 + 1) as middle_sum
+        max(other_usage) filter (where other_rank = {{ int_div('other_count + 1', '2') }})
+        + max(other_usage) filter (where other_rank = {{ int_div('other_count', '2') }} + 1) as middle_sum
     from others
     group by period_start, unit_type, aggregation, client_id, asset_id
 ),

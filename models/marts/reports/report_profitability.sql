@@ -46,8 +46,8 @@ final as (
             when revenue > 0
                 then cast(
                     {{ round_div(
-                        'cast((revenue - cost_of_service) * 100 as hugeint) * 10000',
-                        'cast(revenue * 100 as hugeint)'
+                        'cast((revenue - cost_of_service) * 100 as ' ~ type_int128() ~ ') * 10000',
+                        'cast(revenue * 100 as ' ~ type_int128() ~ ')'
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as margin_pct,
