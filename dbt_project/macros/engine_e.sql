@@ -95,3 +95,25 @@
 {% macro spark__count_nonblank_items(text, separator, item) -%}
     size(filter(split({{ text }}, {{ separator }}), {{ item }} -> trim({{ item }}) <> ''))
 {%- endmacro %}
+
+{#- The exact product of two DECIMALs of scales `a_scale` and `b_scale` (DuckDB: scale
+    a_scale + b_scale, 38 digits). Spark narrows a product's scale when the declared
+    precisions add up to more than 38 (DECIMAL(24, 6) * DECIMAL(24, 12) is DECIMAL(38, 7)),
+    rounding it, and money rounded again after would be rounded twice. So on Spark the
+    product is made from HUGEINT units (a * 10^a_scale times b * 10^b_scale, exact) and
+    split into whole and fraction: DECIMAL(37, a_scale + b_scale), exact; so two of them add
+    up exactly too. Products of 10^(37 - a_scale - b_scale) or more are null there. -#}
+{% macro exact_product(a, b, a_scale, b_scale) -%}
+    {{ return(adapter.dispatch('exact_product', 'tallyhouse')(a, b, a_scale, b_scale)) }}
+{%- endmacro %}
+{% macro default__exact_product(a, b, a_scale, b_scale) -%}{{ a }} * {{ b }}{%- endmacro %}
+{% macro spark__exact_product(a, b, a_scale, b_scale) -%}
+    {%- set scale = a_scale + b_scale -%}
+    {%- set units = "(cast(cast(" ~ a ~ " as decimal(38, " ~ a_scale ~ ")) * " ~ 10 ** a_scale ~ " as decimal(38, 0))"
+        ~ " * cast(cast(" ~ b ~ " as decimal(38, " ~ b_scale ~ ")) * " ~ 10 ** b_scale ~ " as decimal(38, 0)))" -%}
+    {%- set unit = "cast(" ~ 10 ** scale ~ " as decimal(38, 0))" -%}
+    {%- set magnitude = "(cast(" ~ int_div("abs(" ~ units ~ ")", unit) ~ " as decimal(" ~ (37 - scale) ~ ", 0))"
+        ~ " + cast(cast(abs(" ~ units ~ ") % " ~ unit ~ " as decimal(" ~ scale ~ ", 0))"
+        ~ " * cast('0." ~ '0' * (scale - 1) ~ "1' as decimal(" ~ scale ~ ", " ~ scale ~ ")) as decimal(" ~ scale ~ ", " ~ scale ~ ")))" -%}
+    cast(case when {{ units }} < 0 then -{{ magnitude }} else {{ magnitude }} end as decimal(37, {{ scale }}))
+{%- endmacro %}

@@ -104,7 +104,8 @@ final as (
                 )
         end as usage_share_pct,
         cast(
-            others_middle.middle_sum * cast(0.5 as decimal(2, 1)) as decimal(38, 7)
+            {{ exact_product('others_middle.middle_sum', 'cast(0.5 as decimal(2, 1))', 6, 1) }}
+            as decimal(38, 7)
         ) as others_median_usage,
         case
             when others_middle.middle_sum > 0

@@ -14,7 +14,9 @@ costs as (
     select
         readings.client_id,
         readings.period_start,
-        sum(readings.usage * coalesce(unit_costs.unit_cost, 0)) as cost_exact,
+        sum(
+            {{ exact_product('readings.usage', 'coalesce(unit_costs.unit_cost, 0)', 6, 10) }}
+        ) as cost_exact,
         count(*) filter (where unit_costs.unit_type is null) as unpriced_buckets
     from readings
     left join {{ ref('unit_costs') }} as unit_costs
