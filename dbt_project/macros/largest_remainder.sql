@@ -10,14 +10,14 @@
 {% macro largest_remainder_cents(relation, tie_break) -%}
     select
         *,
-        (cost_cents * usage_units) // total_units
+        {{ int_div('cost_cents * usage_units', 'total_units') }}
         + case
             when
                 row_number() over (
                     partition by client_id, period_start, bucket_id
                     order by (cost_cents * usage_units) % total_units desc, {{ tie_break }} asc
                 )
-                <= cost_cents - sum((cost_cents * usage_units) // total_units) over (
+                <= cost_cents - sum({{ int_div('cost_cents * usage_units', 'total_units') }}) over (
                     partition by client_id, period_start, bucket_id
                 )
                 then 1

@@ -28,7 +28,11 @@
             records.file_name,
             records.row_number,
             greatest(
-                cast(date_trunc('week', timezone(costs.timezone, records.recorded_at)) as date),
+                cast(
+                    date_trunc(
+                        'week', {{ instant_to_local('records.recorded_at', 'costs.timezone') }}
+                    ) as date
+                ),
                 records.period_start
             ) as week_start
         from {{ ref('int_bound_records') }} as records

@@ -92,16 +92,14 @@ readings as (
 
 month_bounds as (
     select
-        date_trunc('month', timezone('UTC', min(recorded_at))) as first_month,
-        date_trunc('month', timezone('UTC', {{ as_of() }})) as last_month
+        date_trunc('month', {{ instant_to_local('min(recorded_at)', "'UTC'") }}) as first_month,
+        date_trunc('month', {{ instant_to_local(as_of(), "'UTC'") }}) as last_month
     from readings
 ),
 
 utc_months as (
     select
-        cast(
-            unnest(generate_series(first_month, last_month, interval 1 month)) as date
-        ) as period_start
+        {{ unnest_month_dates('first_month', 'last_month') }} as period_start
     from month_bounds
     where first_month is not null
 ),
@@ -110,8 +108,9 @@ utc_periods as (
     select
         period_start,
         cast(period_start + interval 1 month as date) as period_end,
-        timezone('UTC', cast(period_start as timestamp)) as start_at,
-        timezone('UTC', cast(period_start + interval 1 month as timestamp)) as end_at
+        {{ local_to_instant('cast(period_start as timestamp)', "'UTC'") }} as start_at,
+        {{ local_to_instant('cast(period_start + interval 1 month as timestamp)', "'UTC'") }}
+            as end_at
     from utc_months
 ),
 
@@ -219,7 +218,10 @@ unassigned_carried_in as (
         {%- for column in ['source_type', 'recorded_at', 'value', 'arrived', 'file_name', 'row_number'] %}
             max_by(
                 readings.{{ column }},
-                (readings.recorded_at, readings.arrived, readings.file_name, readings.row_number)
+                {{ sort_key([
+                    'readings.recorded_at', 'readings.arrived', 'readings.file_name',
+                    'readings.row_number',
+                ]) }}
             ) as {{ column }},
         {%- endfor %}
         true as is_carry_in
@@ -238,15 +240,19 @@ unassigned_carried_in as (
 ),
 
 unassigned_rows as (
-    select * from unassigned_in_period
-    union all by name
-    select * from unassigned_carried_in
+    {{ union_all_by_name(
+        ['select * from unassigned_in_period', 'select * from unassigned_carried_in'],
+        columns=[
+            'period_start', 'asset_id', 'source_type', 'unit_type', 'recorded_at', 'value',
+            'arrived', 'file_name', 'row_number', 'is_carry_in',
+        ],
+    ) }}
 ),
 
 unassigned as (
     select
         'unassigned' as unbilled_reason,
-        cast(null as varchar) as client_id,
+        cast(null as {{ type_text() }}) as client_id,
         'UTC' as timezone,
         utc_versions.period_start,
         utc_versions.period_end,
@@ -270,7 +276,7 @@ unassigned as (
                     end
             else unassigned_rows.value
         end as quantity,
-        cast(null as varchar) as user_id,
+        cast(null as {{ type_text() }}) as user_id,
         unassigned_rows.arrived,
         unassigned_rows.file_name,
         unassigned_rows.row_number,

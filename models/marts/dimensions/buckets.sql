@@ -25,9 +25,11 @@ auto_buckets as (
         cast(0 as decimal(24, 6)) as commit_units,
         false as is_reviewed,
         true as is_enabled,
-        cast(null as timestamptz) as created_at,
-        min(timezone(ratings.timezone, cast(ratings.period_start as timestamp))) as valid_from,
-        cast(null as timestamptz) as valid_to,
+        cast(null as {{ type_instant() }}) as created_at,
+        min(
+            {{ local_to_instant('cast(ratings.period_start as timestamp)', 'ratings.timezone') }}
+        ) as valid_from,
+        cast(null as {{ type_instant() }}) as valid_to,
         true as is_auto
     from {{ ref('int_bucket_ratings') }} as ratings
     where ratings.is_auto and ratings.is_bill
@@ -53,9 +55,14 @@ auto_priced as (
 ),
 
 all_versions as (
-    select * from configured
-    union all by name
-    select * from auto_priced
+    {{ union_all_by_name(
+        ['select * from configured', 'select * from auto_priced'],
+        columns=[
+            'bucket_id', 'valid_from', 'valid_to', 'client_id', 'bucket_name', 'source_type',
+            'unit_type', 'aggregation', 'commit_units', 'base_price', 'overage_price',
+            'is_reviewed', 'is_enabled', 'is_auto', 'created_at',
+        ],
+    ) }}
 )
 
 select

@@ -26,7 +26,7 @@ per_rule as (
         pattern_type,
         sum(rows_suppressed) as rows_suppressed,
         count(*) as files_acted_on,
-        max_by(file, (arrived, file)) as last_file,
+        max_by(file, {{ sort_key(['arrived', 'file']) }}) as last_file,
         max(arrived) as last_arrived
     from suppressed
     group by pattern, pattern_type

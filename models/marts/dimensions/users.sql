@@ -8,9 +8,7 @@ select
     email_masked,
     role,
     channels,
-    cast(len(list_filter(
-        string_split(coalesce(channels, ''), ';'), lambda channel: trim(channel) <> ''
-    )) as bigint) as channel_count,
+    cast({{ count_nonblank_items("coalesce(channels, '')", "';'", item='channel') }} as bigint) as channel_count,
     is_active,
     created_at,
     deactivated_at,

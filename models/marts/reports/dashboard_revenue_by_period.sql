@@ -59,16 +59,16 @@ final as (
             when previous_revenue > 0
                 then cast(
                     {{ round_div(
-                        'cast((projected_revenue - previous_revenue) * 100 as hugeint) * 10000',
-                        'cast(previous_revenue * 100 as hugeint)'
+                        'cast((projected_revenue - previous_revenue) * 100 as ' ~ type_int128() ~ ') * 10000',
+                        'cast(previous_revenue * 100 as ' ~ type_int128() ~ ')'
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as revenue_change_pct,
         clients,
         cast(
             {{ round_div(
-                'cast(revenue * 100 as hugeint)',
-                'cast(clients as hugeint)'
+                'cast(revenue * 100 as ' ~ type_int128() ~ ')',
+                'cast(clients as ' ~ type_int128() ~ ')'
             ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
         ) as average_revenue_per_client,
         adjustments,

@@ -33,8 +33,8 @@ final as (
             when period_revenue > 0
                 then cast(
                     {{ round_div(
-                        'cast(revenue * 100 as hugeint) * 10000',
-                        'cast(period_revenue * 100 as hugeint)'
+                        'cast(revenue * 100 as ' ~ type_int128() ~ ') * 10000',
+                        'cast(period_revenue * 100 as ' ~ type_int128() ~ ')'
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as revenue_share_pct,
@@ -42,7 +42,7 @@ final as (
         buckets,
         finalized,
         period_start = cast(
-            date_trunc('month', timezone('UTC', {{ as_of() }})) as date
+            date_trunc('month', {{ instant_to_local(as_of(), "'UTC'") }}) as date
         ) - interval 1 month as is_last_period,
         {{ as_of() }} as calculated_at
     from with_totals

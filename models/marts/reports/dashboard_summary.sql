@@ -7,9 +7,9 @@
 -- attention.
 with months as (
     select
-        cast(date_trunc('month', timezone('UTC', {{ as_of() }})) as date) as current_period_start,
+        cast(date_trunc('month', {{ instant_to_local(as_of(), "'UTC'") }}) as date) as current_period_start,
         cast(
-            date_trunc('month', timezone('UTC', {{ as_of() }})) - interval 1 month as date
+            date_trunc('month', {{ instant_to_local(as_of(), "'UTC'") }}) - interval 1 month as date
         ) as last_period_start
 ),
 

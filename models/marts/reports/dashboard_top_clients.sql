@@ -49,15 +49,15 @@ final as (
             when ranked.period_revenue > 0
                 then cast(
                     {{ round_div(
-                        'cast(ranked.revenue * 100 as hugeint) * 10000',
-                        'cast(ranked.period_revenue * 100 as hugeint)'
+                        'cast(ranked.revenue * 100 as ' ~ type_int128() ~ ') * 10000',
+                        'cast(ranked.period_revenue * 100 as ' ~ type_int128() ~ ')'
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as revenue_share_pct,
         ranked.projected_cost,
         ranked.finalized,
         ranked.period_start = cast(
-            date_trunc('month', timezone('UTC', {{ as_of() }})) as date
+            date_trunc('month', {{ instant_to_local(as_of(), "'UTC'") }}) as date
         ) as is_current_period,
         {{ as_of() }} as calculated_at
     from ranked

@@ -76,8 +76,8 @@ others_middle as (
         aggregation,
         client_id,
         asset_id,
-        max(other_usage) filter (where other_rank = (other_count + 1) // 2)
-        + max(other_usage) filter (where other_rank = other_count // 2 + 1) as middle_sum
+        max(other_usage) filter (where other_rank = {{ int_div('other_count + 1', '2') }})
+        + max(other_usage) filter (where other_rank = {{ int_div('other_count', '2') }} + 1) as middle_sum
     from others
     group by period_start, unit_type, aggregation, client_id, asset_id
 ),
@@ -104,7 +104,8 @@ final as (
                 )
         end as usage_share_pct,
         cast(
-            others_middle.middle_sum * cast(0.5 as decimal(2, 1)) as decimal(38, 7)
+            {{ exact_product('others_middle.middle_sum', 'cast(0.5 as decimal(2, 1))', 6, 1) }}
+            as decimal(38, 7)
         ) as others_median_usage,
         case
             when others_middle.middle_sum > 0

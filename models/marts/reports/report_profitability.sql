@@ -14,7 +14,9 @@ costs as (
     select
         readings.client_id,
         readings.period_start,
-        sum(readings.usage * coalesce(unit_costs.unit_cost, 0)) as cost_exact,
+        sum(
+            {{ exact_product('readings.usage', 'coalesce(unit_costs.unit_cost, 0)', 6, 10) }}
+        ) as cost_exact,
         count(*) filter (where unit_costs.unit_type is null) as unpriced_buckets
     from readings
     left join {{ ref('unit_costs') }} as unit_costs
@@ -46,8 +48,8 @@ final as (
             when revenue > 0
                 then cast(
                     {{ round_div(
-                        'cast((revenue - cost_of_service) * 100 as hugeint) * 10000',
-                        'cast(revenue * 100 as hugeint)'
+                        'cast((revenue - cost_of_service) * 100 as ' ~ type_int128() ~ ') * 10000',
+                        'cast(revenue * 100 as ' ~ type_int128() ~ ')'
                     ) }} * cast(0.01 as decimal(3, 2)) as decimal(38, 2)
                 )
         end as margin_pct,

@@ -15,7 +15,7 @@ with events as (
         records.unit_type,
         records.value as quantity,
         records.recorded_at,
-        timezone(coalesce(timezones.timezone, 'UTC'), records.recorded_at) as local_at,
+        {{ instant_to_local('records.recorded_at', "coalesce(timezones.timezone, 'UTC')") }} as local_at,
         coalesce(timezones.timezone, 'UTC') as timezone
     from {{ ref('int_usage_records') }} as records
     left join {{ ref('int_client_timezones') }} as timezones
@@ -26,15 +26,15 @@ with events as (
 grains as (
     select
         'day' as grain,
-        interval 1 day as step
+        {{ calendar_interval(1, 'day') }} as step
     union all
     select
         'week' as grain,
-        interval 7 day as step
+        {{ calendar_interval(7, 'day') }} as step
     union all
     select
         'month' as grain,
-        interval 1 month as step
+        {{ calendar_interval(1, 'month') }} as step
 ),
 
 first_events as (
@@ -91,7 +91,7 @@ periods as (
         timezone,
         step
     from quantities
-    where cast(period_start + step as date) <= cast(timezone(timezone, {{ as_of() }}) as date)
+    where cast(period_start + step as date) <= cast({{ instant_to_local(as_of(), 'timezone') }} as date)
 ),
 
 compared as (
@@ -106,13 +106,15 @@ compared as (
         coalesce(current_period.events, 0) as events,
         coalesce(previous_period.quantity, 0) as previous_quantity,
         cast(periods.period_start - periods.step as date) as previous_period_start,
-        timezone(periods.timezone, cast(periods.period_start as timestamp)) as start_at,
-        timezone(
-            periods.timezone, cast(cast(periods.period_start - periods.step as date) as timestamp)
-        ) as previous_start_at,
-        timezone(
-            periods.timezone, cast(cast(periods.period_start + periods.step as date) as timestamp)
-        ) as end_at
+        {{ local_to_instant('cast(periods.period_start as timestamp)', 'periods.timezone') }} as start_at,
+        {{ local_to_instant(
+            'cast(cast(periods.period_start - periods.step as date) as timestamp)',
+            'periods.timezone'
+        ) }} as previous_start_at,
+        {{ local_to_instant(
+            'cast(cast(periods.period_start + periods.step as date) as timestamp)',
+            'periods.timezone'
+        ) }} as end_at
     from periods
     left join quantities as current_period
         on
@@ -143,8 +145,8 @@ same_span as (
             and compared.unit_type = bucketed.unit_type
             and compared.grain = bucketed.grain
             and compared.previous_period_start = bucketed.period_start
-            and epoch_us(bucketed.recorded_at) < epoch_us(compared.previous_start_at)
-            + (epoch_us({{ as_of() }}) - epoch_us(compared.start_at))
+            and {{ epoch_us('bucketed.recorded_at') }} < {{ epoch_us('compared.previous_start_at') }}
+            + ({{ epoch_us(as_of()) }} - {{ epoch_us('compared.start_at') }})
     where compared.end_at > {{ as_of() }}
     group by compared.client_id, compared.unit_type, compared.grain, compared.period_start
 ),

@@ -12,7 +12,7 @@ with bills as (
         unit_type,
         final_cost,
         finalized,
-        cast(final_cost * 100 as hugeint) as cost_cents
+        cast(final_cost * 100 as {{ type_int128() }}) as cost_cents
     from {{ ref('billing_readings') }}
     where source_type = 'services'
 ),

@@ -6,6 +6,10 @@
 -- baseline 0); gauges are levels, not consumption: their quantity is empty and max_value
 -- and last_value give the day's highest and last level. The meter kind is the unit type's
 -- in the newest unit types snapshot (services: delta).
+{%- set record_columns = [
+    'asset_id', 'source_type', 'unit_type', 'recorded_at', 'value', 'arrived', 'file_name',
+    'row_number', 'meter_kind',
+] %}
 with unit_kinds as (
     select
         unit_type,
@@ -13,7 +17,7 @@ with unit_kinds as (
     from {{ ref('unit_types') }}
 ),
 
-records as not materialized (
+records as {{ not_materialized() }} (
     select
         records.asset_id,
         records.source_type,
@@ -43,7 +47,7 @@ carried_in as (
     select
         asset_id,
         unit_type,
-        max_by(value, (recorded_at, arrived, file_name, row_number)) as value,
+        max_by(value, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }}) as value,
         max(recorded_at) as recorded_at,
         true as is_carry_in
     from records
@@ -59,32 +63,31 @@ cumulative as (
             order by recorded_at, arrived nulls first, file_name, row_number
         ) as previous_value
     from (
-        select
-            *,
-            false as is_carry_in
-        from window_records
-        where meter_kind = 'cumulative'
-        union all by name
-        select * from carried_in
+        {{ union_all_by_name(
+            [
+                "select *, false as is_carry_in from window_records"
+                ~ " where meter_kind = 'cumulative'",
+                'select * from carried_in',
+            ],
+            columns=record_columns + ['is_carry_in'],
+            missing=[[], ['source_type', 'arrived', 'file_name', 'row_number', 'meter_kind']],
+        ) }}
     ) as chained
 ),
 
 in_window as (
-    select
-        * exclude (previous_value, is_carry_in),
-        case
-            when previous_value is null then cast(0 as decimal(38, 10))
-            when value < previous_value then value
-            else value - previous_value
-        end as quantity
-    from cumulative
-    where not is_carry_in
-    union all by name
-    select
-        *,
-        case when coalesce(meter_kind, '') <> 'gauge' then value end as quantity
-    from window_records
-    where coalesce(meter_kind, '') <> 'cumulative'
+    {{ union_all_by_name(
+        [
+            'select ' ~ star_exclude(['previous_value', 'is_carry_in']) ~ ', case'
+            ~ ' when previous_value is null then cast(0 as decimal(38, 10))'
+            ~ ' when value < previous_value then value'
+            ~ ' else value - previous_value end as quantity'
+            ~ ' from cumulative where not is_carry_in',
+            "select *, case when coalesce(meter_kind, '') <> 'gauge' then value end as quantity"
+            ~ " from window_records where coalesce(meter_kind, '') <> 'cumulative'",
+        ],
+        columns=record_columns + ['quantity'],
+    ) }}
 ),
 
 assets as (
@@ -103,13 +106,17 @@ select
     in_window.unit_type,
     any_value(in_window.source_type) as source_type,
     any_value(in_window.meter_kind) as meter_kind,
-    cast(timezone(coalesce(assets.timezone, 'UTC'), in_window.recorded_at) as date) as usage_date,
+    cast(
+        {{ instant_to_local('in_window.recorded_at', "coalesce(assets.timezone, 'UTC')") }} as date
+    ) as usage_date,
     count(*) as records,
     {{ money('sum(in_window.quantity)') }} as quantity,
     {{ money('max(in_window.value)') }} as max_value,
     {{ money(
-        'max_by(in_window.value, (in_window.recorded_at, in_window.arrived, '
-        ~ 'in_window.file_name, in_window.row_number))'
+        'max_by(in_window.value, ' ~ sort_key([
+            'in_window.recorded_at', 'in_window.arrived', 'in_window.file_name',
+            'in_window.row_number',
+        ]) ~ ')'
     ) }} as last_value,
     {{ as_of() }} as calculated_at
 from in_window

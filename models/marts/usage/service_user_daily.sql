@@ -20,7 +20,9 @@ select
     services.service,
     services.direction,
     events.unit_type,
-    cast(timezone(coalesce(timezones.timezone, 'UTC'), events.recorded_at) as date) as usage_date,
+    cast(
+        {{ instant_to_local('events.recorded_at', "coalesce(timezones.timezone, 'UTC')") }} as date
+    ) as usage_date,
     {{ money('sum(events.quantity)') }} as quantity,
     count(*) as events,
     {{ as_of() }} as calculated_at

@@ -24,7 +24,7 @@ costs as (
         spend.asset_id,
         spend.project,
         spend.finalized,
-        cast(spend.allocated_cost * 100 as hugeint) as cost_cents,
+        cast(spend.allocated_cost * 100 as {{ type_int128() }}) as cost_cents,
         readings.timezone
     from {{ ref('store_spend_by_project') }} as spend
     inner join bucket_timezones as readings

@@ -39,7 +39,7 @@ final as (
         {{ money('usage') }} as usage,
         records,
         base_price,
-        {{ money(money('usage') ~ ' * base_price', 2) }} as unbilled_amount,
+        {{ money(exact_product(money('usage'), 'base_price', 6, 12), 2) }} as unbilled_amount,
         last_recorded_at,
         finalized,
         {{ as_of() }} as calculated_at
