@@ -18,7 +18,7 @@ snapshot_rows as (
         table_name,
         snapshot_arrived,
         record_id,
-        arg_max(row_values, row_number) as row_values
+        {{ arg_max('row_values', 'row_number') }} as row_values
     from {{ ref('int_admin_snapshot_rows') }}
     group by table_name, snapshot_arrived, record_id
 ),

@@ -23,15 +23,15 @@ snapshot_rows as (
             versions.snapshot_at,
             raw_rows.{{ spec[0] }} as record_id,
             raw_rows.row_number,
-            json_object(
-                {% for column in spec[1] %}
-                    {% if column == 'email' %}
-                        '{{ column }}', {{ mask_email('raw_rows.email') }}{{ ',' if not loop.last }}
-                    {% else %}
-                        '{{ column }}', raw_rows.{{ column }}{{ ',' if not loop.last }}
-                    {% endif %}
-                {% endfor %}
-            ) as row_values
+            {% set pairs = [] %}
+            {% for column in spec[1] %}
+                {% if column == 'email' %}
+                    {% do pairs.append((column, mask_email('raw_rows.email'))) %}
+                {% else %}
+                    {% do pairs.append((column, 'raw_rows.' ~ column)) %}
+                {% endif %}
+            {% endfor %}
+            {{ json_text_object(pairs) }} as row_values
         from {{ source('raw', 'admin_' ~ table) }} as raw_rows
         inner join versions
             on

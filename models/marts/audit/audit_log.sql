@@ -11,7 +11,7 @@ select
     record_id,
     action,
     -- secrets inside text redacted and e-mail addresses masked, wherever they sit in the row
-    cast({{ redact_text('cast(old_values as varchar)') }} as json) as old_values,
-    cast({{ redact_text('cast(new_values as varchar)') }} as json) as new_values,
+    cast({{ redact_text('cast(old_values as ' ~ type_text() ~ ')') }} as {{ type_json() }}) as old_values,
+    cast({{ redact_text('cast(new_values as ' ~ type_text() ~ ')') }} as {{ type_json() }}) as new_values,
     {{ as_of() }} as calculated_at
 from changes

@@ -41,7 +41,7 @@ rejected_files as (
         file_name,
         arrived,
         cast(null as bigint) as row_number,
-        cast(null as varchar) as raw,
+        cast(null as {{ type_text() }}) as raw,
         'rejected_file' as reason,
         coalesce(message, 'file ' || file || ' could not be read')
         || '; the whole file was rejected, the files beside it still load' as message
