@@ -76,7 +76,8 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> Measure:
 
 def landing_zone(cache: Path, scale: int, seed: int) -> Path:
     landing = cache / f"landing-{scale}-seed{seed}"
-    marker = cache / f"landing-{scale}-seed{seed}.complete"  # beside the zone: a file in it would land
+    # the marker lies beside the zone: a file inside it would be a landed (stray) file
+    marker = cache / f"landing-{scale}-seed{seed}.complete"
     if not marker.exists():
         shutil.rmtree(landing, ignore_errors=True)
         print(f"generating {scale:,} readings into {landing} (cached for later runs)", flush=True)
