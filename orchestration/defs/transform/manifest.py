@@ -14,6 +14,7 @@ from typing import Any
 
 from dagster_dbt import DbtProject
 
+from orchestration import compat
 from orchestration.digest import file_digest, files_digest, text_digest
 from orchestration.settings import DBT_PROJECT_DIR, put_python_bin_on_path
 
@@ -60,7 +61,12 @@ def prepare_dbt_manifest(project: DbtProject = dbt_project) -> None:
         current = dbt_sources_digest(project_dir, project.manifest_path)
         if stamp.exists() and stamp.read_text(encoding="utf-8") == current:
             return
-        project.preparer.prepare(project)
+        # The asset graph is the same whichever engine builds it: the manifest is always
+        # DuckDB's parse, so that a run on Spark and a DuckDB one never overwrite each
+        # other's (dbt build on Spark parses again in its own target folder).
+        duckdb_parse = {"TALLYHOUSE_ENGINE": "duckdb", "TALLYHOUSE_DBT_TARGET": ""}
+        with compat.dbt_subprocess_env(duckdb_parse):
+            project.preparer.prepare(project)
         stamp.write_text(dbt_sources_digest(project_dir, project.manifest_path), "utf-8")
 
 
