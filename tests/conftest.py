@@ -42,6 +42,14 @@ def pytest_configure(config: pytest.Config) -> None:
     prepare_dbt_manifest()
 
 
+# The longest test file, started first so that the rest of the suite runs beside it.
+FIRST = "tests/test_spark_parity.py"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != FIRST)  # stable: order kept
+
+
 # Test files that read the same session-built zone: one worker runs them all, so the zone is
 # built once (a session fixture is built once per worker).
 SHARED_ZONES = {
