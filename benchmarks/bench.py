@@ -10,8 +10,14 @@ fresh warehouse (a full rebuild), and the daily run: ``tallyhouse run`` on a war
 already built as of the day before, when one new arrival day has landed (the incremental
 models reprocess what that day touches). It also times ``tallyhouse run`` on an empty
 landing zone (the fixed overhead). Every step runs in a child process; its peak memory is
-the largest resident set of that process tree (``ru_maxrss`` of the reaped child). Medians
-are printed and written, with the raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
+the largest resident set of one process of its tree (``ru_maxrss`` of the reaped child),
+and the whole tree's (the sum over its processes, sampled twice a second from ``/proc``:
+with Spark the JVM is a second large process). Medians are printed and written, with the
+raw figures, to ``--out`` (JSON) for BENCHMARKS.md.
+
+``--engine spark`` runs ``tallyhouse run`` (and the daily run) with
+``TALLYHOUSE_ENGINE=spark``; the lower bound and ingest alone stay what they are, and
+``dbt build`` alone is DuckDB's.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,6 +49,7 @@ DAY_BEFORE = "2026-11-04T00:00:00Z"  # the daily run adds the arrival day 2026-1
 class Measure:
     seconds: float
     peak_rss_mib: float
+    tree_peak_mib: float = 0.0
 
 
 @dataclass
@@ -56,6 +64,39 @@ class ScaleResult:
     def peak(self, step: str) -> float:
         return max(m.peak_rss_mib for m in self.steps[step])
 
+    def tree_peak(self, step: str) -> float:
+        return max(m.tree_peak_mib for m in self.steps[step])
+
+
+def tree_rss_bytes(root: int) -> int:
+    """The resident set of ``root`` and all its descendants now (Linux ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return 0
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat_file:
+                stat = stat_file.read()
+            with open(f"/proc/{name}/statm", "rb") as statm_file:
+                pages = int(statm_file.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(name))
+        rss[int(name)] = pages * PAGE_SIZE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Measure:
     """Run ``command`` to completion; its wall time and the peak RSS of its process tree."""
@@ -64,14 +105,27 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> Measure:
         command, cwd=REPO, env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    tree_peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal tree_peak
+        while not done.wait(0.5):
+            tree_peak = max(tree_peak, tree_rss_bytes(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read() if process.stdout else b""
+    done.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         tail = output.decode(errors="replace")[-3000:]
         raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{tail}")
-    return Measure(round(elapsed, 3), round(usage.ru_maxrss / 1024, 1))
+    largest = round(usage.ru_maxrss / 1024, 1)
+    return Measure(round(elapsed, 3), largest, max(round(tree_peak / 2**20, 1), largest))
 
 
 def landing_zone(cache: Path, scale: int, seed: int) -> Path:
@@ -144,23 +198,36 @@ def whole_run(landing: Path, warehouse: Path, work: Path, as_of: str = AS_OF) ->
 def daily_run(landing: Path, work: Path) -> Measure:
     """The nightly case: a warehouse built as of the day before, then one new arrival day.
 
-    The warehouse as of the day before is built once (untimed) and copied for each repeat;
-    the timed run is ``tallyhouse run`` as of AS_OF on the copy.
+    The warehouse as of the day before (with Spark's folder, when there is one) is built
+    once, untimed, and kept; each repeat restores it to the same path (Spark's metastore
+    holds absolute paths) and times ``tallyhouse run`` as of AS_OF on it.
     """
-    before = work / "day_before.duckdb"
-    if not before.exists():
+    warehouse, kept = work / "daily.duckdb", work / "day_before"
+    spark = spark_folder(warehouse)
+    if not kept.exists():
         print(f"  preparing a warehouse as of {DAY_BEFORE} for the daily run (untimed)",
               flush=True)
-        whole_run(landing, fresh(work / "day_before_building.duckdb"), work, DAY_BEFORE)
-        (work / "day_before_building.duckdb").rename(before)
-    warehouse = fresh(work / "daily.duckdb")
-    shutil.copy(before, warehouse)
+        whole_run(landing, fresh(warehouse), work, DAY_BEFORE)
+        kept.mkdir()
+        shutil.copy(warehouse, kept / warehouse.name)
+        if spark.exists():
+            shutil.copytree(spark, kept / spark.name, symlinks=True)
+    else:
+        shutil.copy(kept / warehouse.name, fresh(warehouse))
+        if (kept / spark.name).exists():
+            shutil.copytree(kept / spark.name, spark, symlinks=True)
     return whole_run(landing, warehouse, work)
+
+
+def spark_folder(warehouse: Path) -> Path:
+    """Where the Spark engine keeps its tables for ``warehouse`` (the default: beside it)."""
+    return warehouse.with_suffix(".spark")
 
 
 def fresh(path: Path) -> Path:
     for suffix in ("", ".wal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(spark_folder(path), ignore_errors=True)
     return path
 
 
@@ -186,7 +253,8 @@ def bench_scale(
             measure = step()
             result.steps.setdefault(name, []).append(measure)
             print(f"  {scale:>12,} readings  run {attempt}/{repeats}  {name:<15}"
-                  f"{measure.seconds:>9.1f}s  peak {measure.peak_rss_mib:>8,.0f} MiB", flush=True)
+                  f"{measure.seconds:>9.1f}s  peak {measure.peak_rss_mib:>8,.0f} MiB"
+                  f" (tree {measure.tree_peak_mib:,.0f} MiB)", flush=True)
     return result
 
 
@@ -196,13 +264,16 @@ def report(results: list[ScaleResult], overhead: list[Measure]) -> list[str]:
 
     lines = [
         "| readings | lower bound | ingest | dbt build | tallyhouse run | run / lower bound "
-        "| peak memory (run) | daily run | daily / full run |",
+        "| peak memory (run: largest process, tree) | daily run | daily / full run |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         both = "tallyhouse_run" in r.steps and "lower_bound" in r.steps
         ratio = f"{r.median('tallyhouse_run') / r.median('lower_bound'):.1f}x" if both else "-"
-        peak = f"{r.peak('tallyhouse_run'):,.0f} MiB" if "tallyhouse_run" in r.steps else "-"
+        peak = "-"
+        if "tallyhouse_run" in r.steps:
+            peak = (f"{r.peak('tallyhouse_run'):,.0f} MiB, "
+                    f"{r.tree_peak('tallyhouse_run'):,.0f} MiB")
         daily = "-"
         if "daily_run" in r.steps and "tallyhouse_run" in r.steps:
             daily = f"{r.median('daily_run') / r.median('tallyhouse_run'):.2f}"
@@ -241,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated steps to time (default {','.join(STEPS)}); "
                         "at 100 million readings the separate ingest and dbt steps are "
                         "worth leaving out")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="the engine of the dbt models in the runs (default duckdb)")
     parser.add_argument("--overhead-repeats", type=int, default=None,
                         help="runs on the empty landing zone (default: --repeats; 0 skips)")
     args = parser.parse_args(argv)
@@ -248,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(only) - set(STEPS))
     if unknown:
         parser.error(f"unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+    if args.engine == "spark" and "dbt_build" in only:
+        parser.error("the dbt_build step is DuckDB's; leave it out with --engine spark")
+    os.environ["TALLYHOUSE_ENGINE"] = args.engine
     overhead_repeats = args.repeats if args.overhead_repeats is None else args.overhead_repeats
     scales = [int(s) for s in args.scales.split(",") if s]
     cache = Path(args.cache)
@@ -268,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "as_of": AS_OF,
+        "engine": args.engine,
         "fixed_overhead": [asdict(m) for m in overhead],
         "scales": [{"scale": r.scale, "landing_bytes": r.landing_bytes,
                     "steps": {k: [asdict(m) for m in v] for k, v in r.steps.items()}}
