@@ -9,8 +9,8 @@
         files.arrived as snapshot_arrived,
         {{ arrived_at('files.arrived') }} as snapshot_at,
         files.file,
-        {{ star_except('raw_rows', ['content_hash', 'file', 'arrived', 'loaded_at', 'raw', 'secret_columns', 'malformed'
-        ]) }}
+        {{ star_exclude(['content_hash', 'file', 'arrived', 'loaded_at', 'raw', 'secret_columns', 'malformed'
+        ], alias='raw_rows') }}
     from {{ source('raw', 'admin_' ~ table_name) }} as raw_rows
     inner join (
         select

@@ -118,7 +118,7 @@ events as (
     where events.reason is null
 ),
 
-unioned as {{ cte_not_materialized() }} (
+unioned as {{ not_materialized() }} (
     select * from readings
     union all
     select * from events
