@@ -11,6 +11,24 @@
     every DECIMAL(38, 12) the marts use. A 64-bit counter at its maximum
     (18446744073709551615) is out of range.
 -#}
+{#- The CTEs a usage feed's validation model starts from: `files`, the feed's files loaded
+    as of T, and `known_unit_types`, the unit types of the unit_types snapshot in force. -#}
+{% macro usage_validation_inputs(feed) -%}
+files as (
+    select
+        file,
+        file_name,
+        arrived,
+        content_hash
+    from {{ ref('int_files_landed') }}
+    where feed = '{{ feed }}' and status = 'loaded'
+),
+
+known_unit_types as (
+    select distinct unit_type from {{ ref('int_unit_types_current') }}
+)
+{%- endmacro %}
+
 {% macro max_number_magnitude() -%}
     1e15
 {%- endmacro %}

@@ -3,19 +3,7 @@
 -- lists the others.
 {{ config(materialized='view') }}
 
-with files as (
-    select
-        file,
-        file_name,
-        arrived,
-        content_hash
-    from {{ ref('int_files_landed') }}
-    where feed = 'meter_readings' and status = 'loaded'
-),
-
-known_unit_types as (
-    select distinct unit_type from {{ ref('int_unit_types_current') }}
-),
+with {{ usage_validation_inputs('meter_readings') }},
 
 typed as (
     select

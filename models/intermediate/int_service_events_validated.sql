@@ -3,19 +3,7 @@
 -- when valid). An event is usage of the asset <client_id>/<project>.
 {{ config(materialized='view') }}
 
-with files as (
-    select
-        file,
-        file_name,
-        arrived,
-        content_hash
-    from {{ ref('int_files_landed') }}
-    where feed = 'service_events' and status = 'loaded'
-),
-
-known_unit_types as (
-    select distinct unit_type from {{ ref('int_unit_types_current') }}
-),
+with {{ usage_validation_inputs('service_events') }},
 
 typed as (
     select
