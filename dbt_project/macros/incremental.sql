@@ -39,6 +39,19 @@
     {{- return(column in names) -}}
 {%- endmacro %}
 
+{#- The condition that keeps the rows of `alias` whose fingerprint this incremental model
+    has not built yet; `true` on a full build. -#}
+{% macro fingerprint_not_built(alias, column='fingerprint') -%}
+    {%- if incremental_on(column) -%}
+        not exists (
+            select 1 from {{ this }} as built
+            where built.{{ column }} = {{ alias }}.{{ column }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
 {#- A digest of the unit types known as of T (the newest unit_types snapshot): they decide
     which usage rows are valid (reason unknown_unit_type), so they are part of every
     fingerprint of usage. -#}

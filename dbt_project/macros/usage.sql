@@ -27,7 +27,7 @@
         {%- if 'latest' in aggregations %}
         when 'latest'
             then coalesce(
-                max_by(value, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }})
+                max_by(value, {{ sort_key(reading_order()) }})
                 filter (where not is_carry_in),
                 0
             )
@@ -47,7 +47,7 @@
             coalesce(
                 lead(recorded_at) over (
                     partition by {{ partition_by | join(', ') }}
-                    order by recorded_at, arrived, file_name, row_number
+                    order by {{ reading_order() | join(', ') }}
                 ),
                 window_end_at
             ),

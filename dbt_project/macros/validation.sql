@@ -127,41 +127,28 @@ known_unit_types as (
 
 {#-
     The checks of an admin table's rows (CONTRACT 2.3, 2.4): ids present, numbers that parse,
-    no negative payment, grant or limit. `alias` is the raw table's alias. Buckets and unit
-    types are checked as configuration (int_configuration_errors) and have none here.
+    no negative payment, grant or limit, months that are YYYY-MM. Which columns each check
+    covers is listed with the table in the var admin_tables (not_empty, numbers, months).
+    `alias` is the raw table's alias. Buckets and unit types are checked as configuration
+    (int_configuration_errors) and have none here.
 -#}
 {% macro admin_row_checks(table, alias='raw_rows') -%}
-    {% set required = {
-        'clients': ['client_id'],
-        'assets': ['asset_id'],
-        'suppressions': ['pattern', 'pattern_type'],
-        'disregarded_assets': ['asset_id'],
-        'credit_grants': ['grant_id', 'client_id', 'amount'],
-        'usage_limits': ['client_id', 'monthly_limit'],
-        'payments': ['payment_id', 'client_id', 'period', 'amount'],
-        'api_keys': ['api_key_id'],
-        'users': ['user_id'],
-    } %}
-    {% set numbers = {
-        'credit_grants': ['amount'],
-        'usage_limits': ['monthly_limit'],
-        'payments': ['amount'],
-    } %}
+    {%- set spec = var('admin_tables')[table] -%}
     {% set checks = malformed_checks(alias ~ '.malformed') %}
     {% set columns = [] %}
-    {% for column in required.get(table, []) %}
+    {% for column in spec.get('not_empty', []) %}
         {% do columns.append((alias ~ '.' ~ column, column)) %}
     {% endfor %}
     {% do checks.extend(required_checks(columns)) %}
-    {% for column in numbers.get(table, []) %}
+    {% for column in spec.get('numbers', []) %}
         {% do checks.extend(number_checks(alias ~ '.' ~ column, column)) %}
     {% endfor %}
-    {% if table == 'payments' %}
+    {% for column in spec.get('months', []) %}
         {% do checks.append([
-            try_strptime_ymd(alias ~ ".period || '-01'") ~ " is null",
-            'unparsable_timestamp', "'period ' || " ~ alias ~ ".period || ' is not YYYY-MM'"
+            try_strptime_ymd(alias ~ '.' ~ column ~ " || '-01'") ~ " is null",
+            'unparsable_timestamp', "'" ~ column ~ " ' || " ~ alias ~ '.' ~ column ~ " || ' is not YYYY-MM'"
         ]) %}
-    {% endif %}
+    {% endfor %}
     {{ return(checks) }}
 {%- endmacro %}
 

@@ -87,12 +87,13 @@ known as (
         records.start_at,
         bucket_replays.replay_at as window_end_at,
         records.value,
-        lag(records.value) over (
-            partition by
-                bucket_replays.replay_day, records.client_id, records.period_start,
-                records.asset_id, records.unit_type
-            order by records.recorded_at, records.arrived, records.file_name, records.row_number
-        ) as previous_value
+        {{ previous_reading_value(
+            [
+                'bucket_replays.replay_day', 'records.client_id', 'records.period_start',
+                'records.asset_id', 'records.unit_type',
+            ],
+            alias='records',
+        ) }} as previous_value
     from {{ ref('int_bound_records') }} as records
     inner join bucket_replays
         on
@@ -109,9 +110,7 @@ quantities as (
     select
         *,
         case
-            when meter_kind = 'cumulative' and previous_value is null then cast(0 as decimal(38, 10))
-            when meter_kind = 'cumulative' and value < previous_value then value
-            when meter_kind = 'cumulative' then value - previous_value
+            when meter_kind = 'cumulative' then {{ cumulative_quantity() }}
             else value
         end as quantity,
         {{ date_diff_days(

@@ -16,12 +16,7 @@
 -- DuckDB would otherwise copy every new bound record into temporary storage first.
 with bound as {{ not_materialized() }} (
     select bound_records.* from {{ ref('int_bound_records') }} as bound_records
-    {% if incremental_on('fingerprint') -%}
-        where not exists (
-            select 1 from {{ this }} as usage_before
-            where usage_before.fingerprint = bound_records.fingerprint
-        )
-    {%- endif %}
+    where {{ fingerprint_not_built('bound_records') }}
 ),
 
 per_asset as (

@@ -49,12 +49,7 @@ with horizons as (
             horizons.client_id = fingerprints.client_id
             and horizons.period_start = fingerprints.period_start
             and horizons.horizon_at = fingerprints.horizon_at
-    {% if incremental_on('fingerprint') %}
-        where not exists (
-            select 1 from {{ this }} as bound_before
-            where bound_before.fingerprint = fingerprints.fingerprint
-        )
-    {% endif %}
+    where {{ fingerprint_not_built('fingerprints') }}
 ),
 
 disregarded as (
@@ -193,9 +188,7 @@ cumulative_records as {{ not_materialized() }} (
             {%- for column in carried_columns %}
                 max_by(
                     records.{{ column }},
-                    {{ sort_key([
-                        'records.recorded_at', 'records.arrived', 'records.file_name', 'records.row_number',
-                    ]) }}
+                    {{ sort_key(reading_order('records')) }}
                 ) as {{ column }},
             {%- endfor %}
             records.asset_id,
@@ -290,10 +283,9 @@ cumulative_records as {{ not_materialized() }} (
 cumulative as (
     select
         *,
-        lag(value) over (
-            partition by client_id, period_start, horizon_at, asset_id, unit_type
-            order by recorded_at, arrived, file_name, row_number
-        ) as previous_value
+        {{ previous_reading_value(
+            ['client_id', 'period_start', 'horizon_at', 'asset_id', 'unit_type']
+        ) }} as previous_value
     from bound_cumulative
     where meter_kind = 'cumulative'
 ),
@@ -315,13 +307,7 @@ chained as (
 select
     {{ star_exclude(['previous_value']) }},
     case
-        when meter_kind = 'cumulative'
-            then
-                case
-                    when previous_value is null then cast(0 as decimal(38, 10))
-                    when value < previous_value then value
-                    else value - previous_value
-                end
+        when meter_kind = 'cumulative' then {{ cumulative_quantity() }}
         else value
     end as quantity
 from chained

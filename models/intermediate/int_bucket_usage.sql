@@ -17,12 +17,7 @@ with asset_usage as (
     where
         asset_usage.bucket_id is not null
         and asset_usage.aggregation <> 'unique_count'
-    {% if incremental_on('fingerprint') -%}
-        and not exists (
-            select 1 from {{ this }} as usage_before
-            where usage_before.fingerprint = asset_usage.fingerprint
-        )
-    {%- endif %}
+        and {{ fingerprint_not_built('asset_usage') }}
 ),
 
 -- unique_count reads the bucket's records: distinct users do not add up over assets.
@@ -31,12 +26,7 @@ unique_count_records as (
     where
         bound_records.bucket_id is not null
         and bound_records.aggregation = 'unique_count'
-    {% if incremental_on('fingerprint') -%}
-        and not exists (
-            select 1 from {{ this }} as usage_before
-            where usage_before.fingerprint = bound_records.fingerprint
-        )
-    {%- endif %}
+        and {{ fingerprint_not_built('bound_records') }}
 ),
 
 bucket_usage as (

@@ -44,9 +44,7 @@ bounds as (
 horizons as (
     select
         *,
-        end_at + {{ grace_interval() }} as cutoff_at,
-        least(end_at + {{ grace_interval() }}, {{ as_of() }}) as horizon_at,
-        {{ as_of() }} >= end_at + {{ grace_interval() }} as finalized
+        {{ period_horizon_columns() }}
     from bounds
     where start_at <= {{ as_of() }}
 ),
@@ -55,21 +53,7 @@ versions as (
     select
         horizons.client_id,
         horizons.period_start,
-        max(snapshots.snapshot_arrived) filter (
-            where snapshots.table_name = 'clients'
-        ) as clients_version,
-        max(snapshots.snapshot_arrived) filter (
-            where snapshots.table_name = 'assets'
-        ) as assets_version,
-        max(snapshots.snapshot_arrived) filter (
-            where snapshots.table_name = 'unit_types'
-        ) as unit_types_version,
-        max(snapshots.snapshot_arrived) filter (
-            where snapshots.table_name = 'buckets'
-        ) as buckets_version,
-        max(snapshots.snapshot_arrived) filter (
-            where snapshots.table_name = 'disregarded_assets'
-        ) as disregarded_assets_version
+        {{ rating_versions(['clients', 'assets', 'unit_types', 'buckets', 'disregarded_assets']) }}
     from horizons
     inner join {{ ref('stg_admin__versions') }} as snapshots
         on horizons.horizon_at >= snapshots.snapshot_at

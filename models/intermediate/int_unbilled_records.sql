@@ -118,23 +118,14 @@ utc_horizons as (
     select
         *,
         least(end_at, {{ as_of() }}) as window_end_at,
-        {{ as_of() }} >= end_at + {{ grace_interval() }} as finalized,
-        least(end_at + {{ grace_interval() }}, {{ as_of() }}) as horizon_at
+        {{ period_horizon_columns() }}
     from utc_periods
 ),
 
 utc_versions as (
     select
         utc_horizons.*,
-        max(versions.snapshot_arrived) filter (
-            where versions.table_name = 'assets'
-        ) as assets_version,
-        max(versions.snapshot_arrived) filter (
-            where versions.table_name = 'unit_types'
-        ) as unit_types_version,
-        max(versions.snapshot_arrived) filter (
-            where versions.table_name = 'disregarded_assets'
-        ) as disregarded_assets_version
+        {{ rating_versions(['assets', 'unit_types', 'disregarded_assets'], 'versions') }}
     from utc_horizons
     left join {{ ref('stg_admin__versions') }} as versions
         on utc_horizons.horizon_at >= versions.snapshot_at
@@ -218,10 +209,7 @@ unassigned_carried_in as (
         {%- for column in ['source_type', 'recorded_at', 'value', 'arrived', 'file_name', 'row_number'] %}
             max_by(
                 readings.{{ column }},
-                {{ sort_key([
-                    'readings.recorded_at', 'readings.arrived', 'readings.file_name',
-                    'readings.row_number',
-                ]) }}
+                {{ sort_key(reading_order('readings')) }}
             ) as {{ column }},
         {%- endfor %}
         true as is_carry_in
@@ -267,13 +255,7 @@ unassigned as (
         unassigned_rows.value,
         case
             when unit_type_kinds.meter_kind = 'cumulative'
-                then
-                    case
-                        when unassigned_rows.previous_value is null then cast(0 as decimal(38, 10))
-                        when unassigned_rows.value < unassigned_rows.previous_value
-                            then unassigned_rows.value
-                        else unassigned_rows.value - unassigned_rows.previous_value
-                    end
+                then {{ cumulative_quantity('unassigned_rows.value', 'unassigned_rows.previous_value') }}
             else unassigned_rows.value
         end as quantity,
         cast(null as {{ type_text() }}) as user_id,
@@ -284,10 +266,7 @@ unassigned as (
     from (
         select
             *,
-            lag(value) over (
-                partition by period_start, asset_id, unit_type
-                order by recorded_at, arrived, file_name, row_number
-            ) as previous_value
+            {{ previous_reading_value(['period_start', 'asset_id', 'unit_type']) }} as previous_value
         from unassigned_rows
     ) as unassigned_rows
     inner join utc_versions on unassigned_rows.period_start = utc_versions.period_start

@@ -17,8 +17,8 @@ records as (
         asset_id,
         min(recorded_at) as first_seen,
         max(recorded_at) as last_seen,
-        max_by(source_type, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }}) as latest_source_type,
-        max_by(description, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }})
+        max_by(source_type, {{ sort_key(reading_order()) }}) as latest_source_type,
+        max_by(description, {{ sort_key(reading_order()) }})
         filter (where description is not null) as latest_description,
         max(event_client_id) as event_client_id,
         bool_or(feed = 'service_events') as is_service_asset

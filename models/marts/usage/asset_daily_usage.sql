@@ -47,7 +47,7 @@ carried_in as (
     select
         asset_id,
         unit_type,
-        max_by(value, {{ sort_key(['recorded_at', 'arrived', 'file_name', 'row_number']) }}) as value,
+        max_by(value, {{ sort_key(reading_order()) }}) as value,
         max(recorded_at) as recorded_at,
         true as is_carry_in
     from records
@@ -58,10 +58,7 @@ carried_in as (
 cumulative as (
     select
         *,
-        lag(value) over (
-            partition by asset_id, unit_type
-            order by recorded_at, arrived nulls first, file_name, row_number
-        ) as previous_value
+        {{ previous_reading_value(['asset_id', 'unit_type']) }} as previous_value
     from (
         {{ union_all_by_name(
             [
@@ -78,11 +75,8 @@ cumulative as (
 in_window as (
     {{ union_all_by_name(
         [
-            'select ' ~ star_exclude(['previous_value', 'is_carry_in']) ~ ', case'
-            ~ ' when previous_value is null then cast(0 as decimal(38, 10))'
-            ~ ' when value < previous_value then value'
-            ~ ' else value - previous_value end as quantity'
-            ~ ' from cumulative where not is_carry_in',
+            'select ' ~ star_exclude(['previous_value', 'is_carry_in']) ~ ', '
+            ~ cumulative_quantity() ~ ' as quantity from cumulative where not is_carry_in',
             "select *, case when coalesce(meter_kind, '') <> 'gauge' then value end as quantity"
             ~ " from window_records where coalesce(meter_kind, '') <> 'cumulative'",
         ],
@@ -113,10 +107,7 @@ select
     {{ money('sum(in_window.quantity)') }} as quantity,
     {{ money('max(in_window.value)') }} as max_value,
     {{ money(
-        'max_by(in_window.value, ' ~ sort_key([
-            'in_window.recorded_at', 'in_window.arrived', 'in_window.file_name',
-            'in_window.row_number',
-        ]) ~ ')'
+        'max_by(in_window.value, ' ~ sort_key(reading_order('in_window')) ~ ')'
     ) }} as last_value,
     {{ as_of() }} as calculated_at
 from in_window
