@@ -4,6 +4,20 @@
     (backtest_forecasts). Every forecast is DECIMAL, rounded to 6 places half away from zero.
 -#}
 
+{#- The day grid the daily forecasters read: day `day_index` (0 for the first) of a period
+    of the relation's client (columns period_start and timezone), as its local date and the
+    instants it starts and ends, local midnights (a day across a change of clocks is 23 or
+    25 hours long). -#}
+{% macro local_day_bounds(day_index='day_index') -%}
+    cast(period_start + {{ days_interval(day_index) }} as date) as local_date,
+    {{ local_to_instant(
+        'cast(period_start + ' ~ days_interval(day_index) ~ ' as timestamp)', 'timezone'
+    ) }} as day_start_at,
+    {{ local_to_instant(
+        'cast(period_start + ' ~ days_interval(day_index ~ ' + 1') ~ ' as timestamp)', 'timezone'
+    ) }} as day_end_at
+{%- endmacro %}
+
 {#- CONTRACT 3.7's run-rate: U / f for sum and count (f = elapsed / length of the period),
     U for every other aggregation and before any time has elapsed. -#}
 {% macro run_rate_forecast(aggregation, usage, elapsed_us, length_us) -%}

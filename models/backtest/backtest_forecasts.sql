@@ -174,6 +174,17 @@ day_numbers as (
     where aggregation in ('sum', 'count')
 ),
 
+day_bounds as (
+    select
+        replay_day,
+        client_id,
+        period_start,
+        bucket_id,
+        day_index,
+        {{ local_day_bounds() }}
+    from day_numbers
+),
+
 -- Every local day of the period: observed (complete) before the replay day, else wholly
 -- still to come (the replay is at local midnight).
 days as (
@@ -183,16 +194,10 @@ days as (
         period_start,
         bucket_id,
         day_index,
-        {{ day_of_week('period_start + ' ~ days_interval('day_index')) }} as weekday,
+        {{ day_of_week('local_date') }} as weekday,
         day_index < replay_day as is_complete,
-        {{ epoch_us(local_to_instant(
-            'cast(period_start + ' ~ days_interval('day_index + 1') ~ ' as timestamp)', 'timezone'
-        )) }}
-        - {{ epoch_us(local_to_instant(
-            'cast(period_start + ' ~ days_interval('day_index') ~ ' as timestamp)', 'timezone'
-        )) }}
-            as day_us
-    from day_numbers
+        {{ epoch_us('day_end_at') }} - {{ epoch_us('day_start_at') }} as day_us
+    from day_bounds
 ),
 
 daily as (

@@ -47,17 +47,7 @@ days as (
         aggregation,
         timezone,
         day_index,
-        cast(period_start + {{ days_interval('cast(day_index as integer)') }} as date) as local_date,
-        {{ local_to_instant(
-            'cast(period_start + '
-            ~ days_interval('cast(day_index as integer)') ~ ' as timestamp)',
-            'timezone'
-        ) }} as day_start_at,
-        {{ local_to_instant(
-            'cast(period_start + '
-            ~ days_interval('cast(day_index as integer) + 1') ~ ' as timestamp)',
-            'timezone'
-        ) }} as day_end_at
+        {{ local_day_bounds('cast(day_index as integer)') }}
     from day_numbers
 ),
 
