@@ -176,11 +176,7 @@ day_numbers as (
 
 day_bounds as (
     select
-        replay_day,
-        client_id,
-        period_start,
-        bucket_id,
-        day_index,
+        *,
         {{ local_day_bounds() }}
     from day_numbers
 ),
@@ -189,11 +185,7 @@ day_bounds as (
 -- still to come (the replay is at local midnight).
 days as (
     select
-        replay_day,
-        client_id,
-        period_start,
-        bucket_id,
-        day_index,
+        *,
         {{ day_of_week('local_date') }} as weekday,
         day_index < replay_day as is_complete,
         {{ epoch_us('day_end_at') }} - {{ epoch_us('day_start_at') }} as day_us
