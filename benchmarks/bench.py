@@ -68,6 +68,9 @@ class ScaleResult:
         return max(m.tree_peak_mib for m in self.steps[step])
 
 
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def tree_rss_bytes(root: int) -> int:
     """The resident set of ``root`` and all its descendants now (Linux ``/proc``)."""
     children: dict[int, list[int]] = {}
@@ -93,9 +96,6 @@ def tree_rss_bytes(root: int) -> int:
         total += rss.get(pid, 0)
         todo.extend(children.get(pid, []))
     return total
-
-
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Measure:
